@@ -1,0 +1,50 @@
+"""Inference backends: which PaddleX engine runs each model folder, with what settings.
+
+- `openvino`: OpenVINO compiles inference.onnx (the fast path); SLANet_plus stays on ONNX Runtime
+  because its Loop op does not convert.
+- `onnxruntime`: ONNX Runtime's CPU provider on the same ONNX files.
+- `paddle`: paddlepaddle with MKLDNN on Paddle-format folders, the stock reference; models that
+  exist only as ONNX run on ONNX Runtime.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+BACKENDS = ("openvino", "onnxruntime", "paddle")
+PRECISIONS = ("f32", "bf16")
+ONNXRUNTIME_ONLY = frozenset({"SLANet_plus"})
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    precision: str = "f32"
+    threads: int = 2
+    cache_dir: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.name not in BACKENDS:
+            raise ValueError(f"unknown backend {self.name!r}: choose one of {', '.join(BACKENDS)}")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"unknown precision {self.precision!r}: choose f32 or bf16")
+        if self.precision == "bf16" and self.name != "openvino":
+            raise ValueError("bf16 precision needs the openvino backend")
+
+    def engine_for(self, model_name: str, model_dir: Path) -> tuple[str, dict[str, Any]]:
+        """The PaddleX engine name and engine_config that run this model folder."""
+        if self.name == "paddle" and (model_dir / "inference.pdiparams").exists():
+            return "paddle_static", {
+                "device_type": "cpu",
+                "run_mode": "mkldnn",
+                "cpu_threads": self.threads,
+            }
+        if self.name == "openvino" and model_name not in ONNXRUNTIME_ONLY:
+            return "openvino", {
+                "precision": self.precision,
+                "threads": self.threads,
+                "cache_dir": self.cache_dir,
+            }
+        return "onnxruntime", {"intra_op_num_threads": self.threads, "inter_op_num_threads": 1}

@@ -1,0 +1,120 @@
+"""OpenVINO as a PaddleX inference engine.
+
+PaddleX's own HPI path needs `ultra-infer`, which is not on PyPI. Instead this registers an engine
+named "openvino" whose runner compiles the model folder's inference.onnx with OpenVINO; PaddleX's
+pre- and post-processing stay as they are. Only this `openvino` package's copy of OpenVINO is ever
+loaded (onnxruntime-openvino, which bundles another, is not installed).
+"""
+
+from __future__ import annotations
+
+import time
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import openvino as ov
+from paddlex.inference.models.bindings import get_binding, register_predictor_binding_map
+from paddlex.inference.models.engines import RunnerEngine
+from paddlex.inference.models.runners import InferenceRunner
+from paddlex.inference.models.runners.utils import sort_inputs
+from pydantic import BaseModel, ConfigDict
+
+ENGINE_NAME = "openvino"
+_inference = {"seconds": 0.0}
+
+
+def inference_seconds() -> float:
+    """Seconds this process has spent inside OpenVINO inference, for overhead figures."""
+    return _inference["seconds"]
+
+
+class OpenVINORunnerConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    precision: str = "f32"  # f32 | bf16
+    threads: int = 2
+    cache_dir: str | None = None
+    performance_hint: str = "LATENCY"  # one page at a time on few cores
+
+
+@cache
+def core() -> ov.Core:
+    return ov.Core()
+
+
+def bf16_supported() -> bool:
+    return "BF16" in core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+
+
+class OpenVINORunner(InferenceRunner):
+    def __init__(self, model_path: Path, config: dict[str, Any]) -> None:
+        cfg = OpenVINORunnerConfig.model_validate(config)
+        if cfg.precision not in ("f32", "bf16"):
+            raise ValueError(f"OpenVINO precision must be f32 or bf16, not {cfg.precision!r}")
+        if cfg.precision == "bf16" and not bf16_supported():
+            raise ValueError("this CPU has no bf16 support: use precision f32")
+        properties = {
+            "PERFORMANCE_HINT": cfg.performance_hint,
+            "INFERENCE_NUM_THREADS": cfg.threads,
+            # OpenVINO picks bf16 by itself on CPUs that have it; f32 must be asked for.
+            "INFERENCE_PRECISION_HINT": cfg.precision,
+        }
+        if cfg.cache_dir:
+            Path(cfg.cache_dir).mkdir(parents=True, exist_ok=True)
+            core().set_property({"CACHE_DIR": cfg.cache_dir})
+        self.compiled = core().compile_model(str(model_path), "CPU", properties)
+        self.request = self.compiled.create_infer_request()
+        self._input_names = [port.get_any_name() for port in self.compiled.inputs]
+
+    def __call__(self, x: Any = None, **kwargs: Any) -> list[np.ndarray]:
+        if x is None:
+            x = kwargs["x"]
+        if isinstance(x, np.ndarray):
+            x = [x]
+        x = sort_inputs(x, self._input_names)
+        feeds = {name: np.ascontiguousarray(a) for name, a in zip(self._input_names, x, strict=True)}
+        started = time.perf_counter()
+        results = self.request.infer(feeds)
+        _inference["seconds"] += time.perf_counter() - started
+        return [results[port] for port in self.compiled.outputs]
+
+    def close(self) -> None:
+        self.request = None
+
+
+class OpenVINOEngine(RunnerEngine):
+    """Registered with PaddleX by subclassing (its registry keys on `entities`)."""
+
+    entities = ENGINE_NAME
+
+    @property
+    def name(self) -> str:
+        return ENGINE_NAME
+
+    @property
+    def engine_config_model(self) -> type[OpenVINORunnerConfig]:
+        return OpenVINORunnerConfig
+
+    def get_supported_model_formats(self) -> tuple[str, ...]:
+        return ("onnx",)
+
+    def get_default_runner_builder(self):  # noqa: ANN201 - PaddleX's RunnerBuilder
+        def build(*, model_dir: Path | None, engine_config: dict[str, Any], **_: Any) -> OpenVINORunner:
+            if model_dir is None:
+                raise ValueError("engine 'openvino' needs a model folder")
+            return OpenVINORunner(Path(model_dir) / "inference.onnx", engine_config)
+
+        return build
+
+    def validate_runner(self, runner: InferenceRunner) -> None:
+        if not isinstance(runner, OpenVINORunner):
+            raise TypeError(f"engine 'openvino' built a {type(runner).__name__}")
+
+
+def enable_for(model_names: tuple[str, ...]) -> None:
+    """Let these models run on OpenVINO with the predictor PaddleX uses for ONNX Runtime."""
+    for name in model_names:
+        predictor = get_binding(name, "onnxruntime").predictor
+        register_predictor_binding_map(predictor, {ENGINE_NAME: (name,)})

@@ -1,0 +1,138 @@
+"""PaddleX results to the engine's dataclasses.
+
+Conversion reads PaddleOCR's JSON form of a page result (`result.json["res"]`), the same dict
+that is kept as the raw result, so what is stored and what is shown can never disagree.
+"""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from typing import Any
+
+from .types import Block, Box, Line, PageResult, Point, Table, TableCell
+
+
+def _polygon(points: Any) -> tuple[Point, ...]:
+    return tuple((float(x), float(y)) for x, y in points)
+
+
+def _box_of(polygon: tuple[Point, ...]) -> Box:
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _rectangle(box: Any) -> tuple[Point, ...]:
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
+
+
+def lines_of(ocr: dict[str, Any]) -> tuple[Line, ...]:
+    lines = []
+    for text, score, poly in zip(ocr["rec_texts"], ocr["rec_scores"], ocr["rec_polys"], strict=True):
+        polygon = _polygon(poly)
+        lines.append(Line(text=text, score=float(score), polygon=polygon, box=_box_of(polygon)))
+    return tuple(lines)
+
+
+class _CellParser(HTMLParser):
+    """Reads cells out of table HTML, placing each on the grid despite row and column spans."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cells: list[TableCell] = []
+        self._row = -1
+        self._taken: set[tuple[int, int]] = set()
+        self._cell: dict[str, Any] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self._row += 1
+        elif tag in ("td", "th"):
+            spans = {k: int(v) for k, v in attrs if k in ("rowspan", "colspan") and v and v.isdigit()}
+            col = 0
+            while (self._row, col) in self._taken:
+                col += 1
+            rowspan, colspan = spans.get("rowspan", 1), spans.get("colspan", 1)
+            for r in range(self._row, self._row + rowspan):
+                for c in range(col, col + colspan):
+                    self._taken.add((r, c))
+            self._cell = {"row": self._row, "col": col, "rowspan": rowspan, "colspan": colspan,
+                          "text": ""}  # fmt: skip
+
+    def handle_data(self, data: str) -> None:
+        if self._cell is not None:
+            self._cell["text"] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("td", "th") and self._cell is not None:
+            self._cell["text"] = self._cell["text"].strip()
+            self.cells.append(TableCell(**self._cell))
+            self._cell = None
+
+
+def table_cells(html: str, cell_boxes: list[Any] | None = None) -> tuple[TableCell, ...]:
+    parser = _CellParser()
+    parser.feed(html)
+    cells = parser.cells
+    if cell_boxes and len(cell_boxes) == len(cells):
+        cells = [
+            TableCell(c.row, c.col, c.rowspan, c.colspan, c.text, tuple(float(v) for v in box[:4]))
+            for c, box in zip(cells, cell_boxes, strict=True)
+        ]
+    return tuple(cells)
+
+
+def _blocks(res: dict[str, Any]) -> tuple[Block, ...]:
+    tables = {t["pred_html"]: t for t in res.get("table_res_list", [])}
+    blocks = []
+    for order, item in enumerate(res.get("parsing_res_list", [])):
+        box = tuple(float(v) for v in item["block_bbox"])
+        content = item.get("block_content") or ""
+        table = None
+        if item["block_label"] == "table" and content in tables:
+            found = tables[content]
+            table = Table(
+                html=content, box=box, cells=table_cells(content, found.get("cell_box_list"))
+            )
+        blocks.append(
+            Block(
+                order=order,
+                label=item["block_label"],
+                box=box,
+                polygon=_rectangle(box),
+                content=content,
+                table=table,
+            )
+        )
+    return tuple(blocks)
+
+
+def to_page_result(
+    result: Any, pipeline: str, shape: tuple[int, ...], timings: dict[str, float]
+) -> PageResult:
+    """`result`: the PaddleX result object for one page; `shape`: the array it was given."""
+    res = result.json["res"]
+    angle = int((res.get("doc_preprocessor_res") or {}).get("angle", 0) or 0)
+    height, width = shape[:2]
+    if angle in (90, 270):
+        width, height = height, width
+    if pipeline == "structure":
+        blocks = _blocks(res)
+        lines = lines_of(res["overall_ocr_res"])
+        markdown = result.markdown["markdown_texts"]
+    else:
+        blocks = ()
+        lines = lines_of(res)
+        markdown = "\n\n".join(line.text for line in lines)
+    res.pop("input_path", None)  # a temporary array, meaningless once stored
+    return PageResult(
+        width=int(width),
+        height=int(height),
+        angle=angle if angle >= 0 else 0,
+        pipeline=pipeline,
+        blocks=blocks,
+        lines=lines,
+        markdown=markdown,
+        raw=res,
+        timings=timings,
+    )

@@ -1,0 +1,195 @@
+"""The engine: PaddleOCR's own pipelines (PaddleX "OCR" and "PP-StructureV3"), built once from
+local model folders and reused for every page.
+
+PaddleX pipelines are not thread-safe, so an Engine runs one page at a time (a lock guards it)
+and a worker process keeps exactly one (`get_engine`).
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .backends import Backend
+from .convert import to_page_result
+from .errors import EngineError, ModelMissingError
+from .images import DEFAULT_MAX_PIXELS, ImageSource, load_page
+from .registry import OPTION_MODELS, PIPELINE_MODELS
+from .types import PIPELINES, PageResult
+
+# Options callers pass, by PaddleOCR's own names.
+FLAG_DEFAULTS: dict[str, bool] = {
+    "use_doc_orientation_classify": True,
+    "use_doc_unwarping": False,
+    "use_textline_orientation": True,
+    "use_table_recognition": True,
+    "use_seal_recognition": False,
+    "use_formula_recognition": False,
+    "use_chart_recognition": False,
+}
+STRUCTURE_ONLY = frozenset(
+    {"use_table_recognition", "use_seal_recognition", "use_formula_recognition",
+     "use_chart_recognition"}
+)  # fmt: skip
+TEXT_OPTIONS: dict[str, type] = {
+    "text_det_limit_side_len": int,
+    "text_det_limit_type": str,
+    "text_det_thresh": float,
+    "text_det_box_thresh": float,
+    "text_det_unclip_ratio": float,
+    "text_rec_score_thresh": float,
+}
+LIBRARIES = ("paddleocr", "paddlex", "paddlepaddle", "openvino", "onnxruntime")
+
+
+@dataclass(frozen=True)
+class EngineConfig:
+    models_dir: str
+    backend: str = "openvino"
+    precision: str = "f32"
+    threads: int = 2
+    cache_dir: str | None = None
+    max_pixels: int = DEFAULT_MAX_PIXELS
+    # PaddleOCR's PP-OCRv5 default never shrinks pages below 4000 px; capping the detector's
+    # input at 960 px is faster and was as accurate on real scans (ENGINE.md §4).
+    det_limit_side_len: int = 960
+    det_limit_type: str = "max"
+
+
+def resolve_options(
+    pipeline: str, options: Mapping[str, Any] | None, installed: set[str]
+) -> dict[str, Any]:
+    """Defaults plus the caller's options, checked: unknown names and missing models are errors."""
+    if pipeline not in PIPELINES:
+        raise EngineError(f"unknown pipeline {pipeline!r}: choose one of {', '.join(PIPELINES)}")
+    resolved: dict[str, Any] = {
+        k: v for k, v in FLAG_DEFAULTS.items() if pipeline == "structure" or k not in STRUCTURE_ONLY
+    }
+    # Defaults only ask for what is installed; an explicit request for a missing model fails.
+    for name in list(resolved):
+        if resolved[name] and OPTION_MODELS[name] not in installed:
+            resolved[name] = False
+    for name, value in (options or {}).items():
+        if name in FLAG_DEFAULTS:
+            if name in STRUCTURE_ONLY and pipeline != "structure":
+                raise EngineError(f"option {name} needs the structure pipeline")
+            if not isinstance(value, bool):
+                raise EngineError(f"option {name} must be true or false")
+            if value and OPTION_MODELS[name] not in installed:
+                raise ModelMissingError(
+                    f"option {name} needs the model {OPTION_MODELS[name]}, which is not "
+                    "installed (see `python manage.py ocr_models list`)"
+                )
+            resolved[name] = value
+        elif name in TEXT_OPTIONS:
+            if value is None:
+                continue
+            try:
+                resolved[name] = TEXT_OPTIONS[name](value)
+            except (TypeError, ValueError):
+                raise EngineError(f"option {name} must be a {TEXT_OPTIONS[name].__name__}") from None
+        else:
+            raise EngineError(f"unknown option {name!r}")
+    return resolved
+
+
+class Engine:
+    def __init__(self, config: EngineConfig) -> None:
+        self.config = config
+        self.models_dir = Path(config.models_dir)
+        self.backend = Backend(config.backend, config.precision, config.threads, config.cache_dir)
+        self._pipelines: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def installed(self) -> set[str]:
+        return {
+            p.name
+            for p in self.models_dir.glob("*")
+            if (p / "inference.yml").exists()
+            and any((p / f).exists() for f in ("inference.onnx", "inference.pdiparams"))
+        }
+
+    def _pipeline(self, name: str) -> Any:
+        if name not in self._pipelines:
+            installed = self.installed()
+            missing = [m for m in PIPELINE_MODELS[name] if m not in installed]
+            if missing:
+                raise ModelMissingError(
+                    f"the {name} pipeline needs {', '.join(missing)}, not installed in "
+                    f"{self.models_dir}: run `python manage.py ocr_models install`"
+                )
+            from paddlex import create_pipeline
+
+            from .configs import pipeline_config
+
+            config = pipeline_config(name, self.models_dir, installed, self.backend)
+            self._pipelines[name] = create_pipeline(config=copy.deepcopy(config))
+        return self._pipelines[name]
+
+    def warm(self, pipelines: tuple[str, ...] = PIPELINES) -> None:
+        """Load the pipelines now rather than on the first page."""
+        with self._lock:
+            for name in pipelines:
+                self._pipeline(name)
+
+    def run(
+        self,
+        image: ImageSource,
+        *,
+        pipeline: str = "structure",
+        options: Mapping[str, Any] | None = None,
+    ) -> PageResult:
+        """OCR one page image."""
+        started = time.perf_counter()
+        page = load_page(image, max_pixels=self.config.max_pixels)
+        kwargs = resolve_options(pipeline, options, self.installed())
+        kwargs.setdefault("text_det_limit_side_len", self.config.det_limit_side_len)
+        kwargs.setdefault("text_det_limit_type", self.config.det_limit_type)
+        if pipeline == "structure":
+            kwargs["use_ocr_results_with_table_cells"] = False  # re-OCR of cells: slow, worse
+        from .backends.openvino import inference_seconds
+
+        with self._lock:
+            predictor = self._pipeline(pipeline)
+            inferred = inference_seconds()
+            results = list(predictor.predict(page, **kwargs))
+            inference = inference_seconds() - inferred
+        if len(results) != 1:
+            raise EngineError(f"the pipeline returned {len(results)} results for one page")
+        timings = {"total": time.perf_counter() - started}
+        if self.backend.name == "openvino":
+            timings["inference"] = inference
+        return to_page_result(results[0], pipeline, page.shape, timings)
+
+    def info(self) -> dict[str, Any]:
+        versions = {}
+        for lib in LIBRARIES:
+            try:
+                versions[lib] = metadata.version(lib)
+            except metadata.PackageNotFoundError:
+                versions[lib] = None
+        return {
+            "backend": self.backend.name,
+            "precision": self.backend.precision if self.backend.name == "openvino" else "f32",
+            "threads": self.backend.threads,
+            "models": sorted(self.installed()),
+            "versions": versions,
+        }
+
+
+_engines: dict[EngineConfig, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def get_engine(config: EngineConfig) -> Engine:
+    """The process's engine for this configuration, created on first use."""
+    with _engines_lock:
+        if config not in _engines:
+            _engines[config] = Engine(config)
+        return _engines[config]

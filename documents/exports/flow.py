@@ -1,0 +1,62 @@
+"""A page's content in reading order as headings, paragraphs and tables.
+
+The text formats (txt, md, docx) share this view; the PDF places lines instead, the
+spreadsheet formats take only the tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from documents.exports.document import ExportDocument, ExportPage, ExportTable
+
+# PP-StructureV3 layout labels that start a section.
+HEADING_LEVELS = {"doc_title": 1, "paragraph_title": 2, "title": 2}
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str  # may hold line breaks
+
+
+@dataclass(frozen=True)
+class Table:
+    table: ExportTable
+
+
+Item = Heading | Paragraph | Table
+
+
+def page_items(page: ExportPage) -> list[Item]:
+    """Blocks in reading order where the layout pipeline ran; the lines as one paragraph
+    where only text recognition ran."""
+    if not page.blocks:
+        text = "\n".join(line.text for line in page.lines if line.text.strip())
+        return [Paragraph(text)] if text else []
+    items: list[Item] = []
+    for block in page.ordered_blocks:
+        if block.table is not None and block.table.cells:
+            items.append(Table(block.table))
+        elif not block.text.strip():
+            continue  # images and charts without text
+        elif block.label in HEADING_LEVELS:
+            items.append(Heading(HEADING_LEVELS[block.label], " ".join(block.text.split())))
+        else:
+            items.append(Paragraph(block.text))
+    return items
+
+
+def incomplete_notice(doc: ExportDocument) -> str | None:
+    """The sentence every format carries when OCR has not finished every page."""
+    if doc.complete:
+        return None
+    return (
+        f"Incomplete export: OCR has finished {doc.pages_done} of {len(doc.pages)} pages; "
+        "pages not yet processed have no text here."
+    )

@@ -1,0 +1,188 @@
+"""Health probes and the status API.
+
+- `healthz`: the web process answers (the Windows watchdog polls it). Touches nothing else, so a
+  slow database never makes a live process look dead.
+- `readyz`: everything a document needs to get through is there: database, broker, OCR models and
+  at least one qcluster whose heartbeat is recent. 503 names what fails.
+- `status`: for people and scripts (authenticated): library versions, OpenVINO devices, backend
+  and precision in use, queue depth, the clusters with each worker's memory, the last finished job.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+import psutil
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django_q.brokers import get_broker
+from django_q.conf import Conf
+from django_q.status import Stat
+from rest_framework.decorators import api_view
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+# django-q2 saves each cluster's stats every 0.5 s with a 3 s expiry: older means it is gone.
+HEARTBEAT_MAX_AGE_S = 30
+LIBRARIES = (
+    "paddleocr",
+    "paddlex",
+    "paddlepaddle",
+    "openvino",
+    "onnxruntime",
+    "django",
+    "django-q2",
+)
+_DEVICES_CHECK = "import json, openvino; print(json.dumps(openvino.Core().available_devices))"
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    checks = {
+        "database": _check(_database),
+        "broker": _check(_broker),
+        "models": _check(_models),
+        "workers": _check(_workers),
+    }
+    failing = [name for name, result in checks.items() if result != "ok"]
+    return JsonResponse(
+        {"status": "unavailable" if failing else "ready", "failing": failing, "checks": checks},
+        status=503 if failing else 200,
+    )
+
+
+def _check(probe) -> str:
+    """'ok', or why not: one failing probe must not hide the others."""
+    try:
+        probe()
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return "ok"
+
+
+def _database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _broker() -> None:
+    broker = get_broker()
+    if not broker.ping():
+        raise ConnectionError(f"{broker.info()} does not answer")
+    broker.queue_size()  # the ORM broker's ping is always true: this reads its table
+
+
+def _models() -> None:
+    from documents.engine.provision import states  # the registry pulls in the model builders
+
+    missing = [
+        s.spec.name for s in states(Path(settings.OCR_ENGINE["MODELS_DIR"])) if not s.installed
+    ]
+    if missing:
+        raise FileNotFoundError(
+            f"not installed in {settings.OCR_ENGINE['MODELS_DIR']}: {', '.join(missing)}"
+            " (run `python manage.py ocr_models install`)"
+        )
+
+
+def _workers() -> None:
+    if not _live_clusters():
+        raise RuntimeError(
+            f"no qcluster heartbeat in the last {HEARTBEAT_MAX_AGE_S} s"
+            " (is `manage.py qcluster` running?)"
+        )
+
+
+def _live_clusters() -> list[Stat]:
+    now = timezone.now()
+    return [
+        stat
+        for stat in Stat.get_all()
+        if stat.status != Conf.STOPPED
+        and (now - stat.timestamp).total_seconds() < HEARTBEAT_MAX_AGE_S
+    ]
+
+
+@api_view(["GET"])
+def status(request: Request) -> Response:
+    broker = get_broker()
+    return Response(
+        {
+            "versions": {name: _version(name) for name in LIBRARIES},
+            "openvino_devices": openvino_devices(),
+            "engine": _engine_in_use(),
+            "queue": {
+                "broker": broker.info(),
+                "queued": broker.queue_size(),
+                # taken by a worker, not yet acknowledged: the ORM broker knows, Redis says None
+                "in_progress": broker.lock_size(),
+            },
+            "clusters": [_cluster(stat) for stat in _live_clusters()],
+            "ready": {"database": _check(_database), "models": _check(_models)},
+        }
+    )
+
+
+def _version(distribution: str) -> str | None:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+@cache
+def openvino_devices() -> list[str] | str:
+    """The check from the original deployment notes, run in a child process: importing
+    OpenVINO costs a web process memory, and a broken install may crash the interpreter."""
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _DEVICES_CHECK], capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired:
+        return "error: the device check did not answer in 60 s"
+    if done.returncode != 0:
+        return f"error: {done.stderr.strip().splitlines()[-1:]}"
+    return json.loads(done.stdout)
+
+
+def _engine_in_use() -> dict:
+    return {
+        "backend": settings.OCR_ENGINE["BACKEND"],
+        "precision": settings.OCR_ENGINE["PRECISION"],
+        "threads": settings.OCR_ENGINE["THREADS"],
+        "default_pipeline": settings.OCR_ENGINE["DEFAULT_PIPELINE"],
+    }
+
+
+def _cluster(stat: Stat) -> dict:
+    local = stat.host == socket.gethostname()
+    return {
+        "id": str(stat.cluster_id),
+        "host": stat.host,
+        "status": stat.status,
+        "uptime_s": round(stat.uptime()),
+        "workers": [
+            {"pid": pid, "rss_mb": _rss_mb(pid) if local else None} for pid in stat.workers
+        ],
+    }
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        return round(psutil.Process(pid).memory_info().rss / 2**20, 1)
+    except psutil.Error:
+        return None

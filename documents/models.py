@@ -1,0 +1,267 @@
+"""The system of record: documents, their pages, the OCR runs over them and what OCR found.
+
+Every recognised text keeps the engine's original (`text`, `html`, `content`) next to the staff's
+correction (`corrected_*`, null until someone edits it); `effective_*` is what readers and exports
+show. Pages keep PaddleOCR's raw page result as JSON, so nothing the engine said is ever lost.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
+
+
+class Pipeline(models.TextChoices):
+    STRUCTURE = "structure", "Layout, tables and text (PP-StructureV3)"
+    OCR = "ocr", "Text only (PP-OCRv5)"
+
+
+class RuntimeSettings(models.Model):
+    """One row, edited in the admin; a blank field means "use the environment's default"."""
+
+    default_pipeline = models.CharField(max_length=16, choices=Pipeline.choices, blank=True)
+    default_options = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text='Pipeline flags applied to new documents, e.g. {"use_table_recognition": true}.',
+    )
+    backend = models.CharField(
+        max_length=16,
+        blank=True,
+        choices=[("openvino", "OpenVINO"), ("onnxruntime", "ONNX Runtime"), ("paddle", "Paddle")],
+    )
+    precision = models.CharField(
+        max_length=8, blank=True, choices=[("f32", "f32"), ("bf16", "bf16")]
+    )
+    pdf_dpi = models.PositiveIntegerField(null=True, blank=True, help_text="PDF rendering DPI.")
+    max_page_pixels = models.PositiveIntegerField(null=True, blank=True)
+    max_upload_mb = models.PositiveIntegerField(null=True, blank=True)
+    max_pages = models.PositiveIntegerField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "runtime settings"
+        verbose_name_plural = "runtime settings"
+
+    def __str__(self) -> str:
+        return "Runtime settings"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.pk = 1  # a singleton: every save writes the one row
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> RuntimeSettings:
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+def original_path(document: Document, filename: str) -> str:
+    return f"originals/{document.uid}/{filename}"
+
+
+def page_image_path(page: Page, filename: str) -> str:
+    return f"pages/{page.document.uid}/{filename}"
+
+
+class Document(models.Model):
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="documents"
+    )
+    name = models.CharField(max_length=255, help_text="The uploaded file's name.")
+    original = models.FileField(upload_to=original_path, max_length=300)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    file_type = models.CharField(max_length=8, help_text="Detected from content: pdf, png, ...")
+    mime_type = models.CharField(max_length=40)
+    size = models.PositiveBigIntegerField(help_text="Bytes.")
+    page_count = models.PositiveIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True, help_text="Why the latest run failed, in words.")
+    reviewed = models.BooleanField(default=False)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["owner", "status"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OcrRun(models.Model):
+    """One pass of a pipeline over a document; a reprocess makes a new run."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="runs")
+    pipeline = models.CharField(max_length=16, choices=Pipeline.choices)
+    options = models.JSONField(default=dict, blank=True)
+    backend = models.CharField(max_length=16)
+    precision = models.CharField(max_length=8)
+    engine_info = models.JSONField(
+        default=dict, blank=True, help_text="Model names and library versions, from the worker."
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    pages_total = models.PositiveIntegerField()
+    pages_done = models.PositiveIntegerField(default=0)
+    pages_failed = models.PositiveIntegerField(default=0)
+    attempt = models.PositiveIntegerField(default=1, help_text="1 for the upload, +1 per reprocess.")
+    error = models.TextField(blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    ocr_seconds = models.FloatField(default=0, help_text="Sum of the engine's time per page.")
+
+    class Meta:
+        ordering = ["-queued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.document} run {self.attempt}"
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from the first page started to the last page finished."""
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+    @property
+    def wait(self) -> float | None:
+        """Seconds the run waited in the queue."""
+        if self.started_at:
+            return (self.started_at - self.queued_at).total_seconds()
+        return None
+
+
+class Page(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
+    number = models.PositiveIntegerField(help_text="1-based.")
+    run = models.ForeignKey(
+        OcrRun, null=True, on_delete=models.SET_NULL, related_name="pages",
+        help_text="The run this page belongs to now.",
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    # The queue message that may work on this page: a redelivered message with this token may
+    # re-claim a page left running by a killed worker; any other message is void.
+    token = models.UUIDField(default=uuid.uuid4)
+    attempts = models.PositiveIntegerField(default=0, help_text="Claims by a worker in this run.")
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The rendered page the engine read (PNG), and its size.
+    image = models.FileField(upload_to=page_image_path, max_length=300, blank=True)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    dpi = models.PositiveIntegerField(null=True, blank=True, help_text="PDF pages only.")
+    # What the engine saw after orientation correction: boxes are in these coordinates.
+    ocr_width = models.PositiveIntegerField(null=True, blank=True)
+    ocr_height = models.PositiveIntegerField(null=True, blank=True)
+    angle = models.PositiveSmallIntegerField(default=0)
+    markdown = models.TextField(blank=True)
+    raw = models.JSONField(null=True, blank=True, help_text="PaddleOCR's page result.")
+    timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
+    reviewed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="page_number_unique")
+        ]
+        indexes = [models.Index(fields=["status", "enqueued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.document} p.{self.number}"
+
+
+class Block(models.Model):
+    """A layout region in reading order (title, text, table, figure, ...)."""
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="blocks")
+    order = models.PositiveIntegerField()
+    label = models.CharField(max_length=40)
+    box = models.JSONField(help_text="[x0, y0, x1, y1]")
+    polygon = models.JSONField(default=list)
+    content = models.TextField(blank=True)
+    corrected_content = models.TextField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["page", "order"]
+
+    def __str__(self) -> str:
+        return f"{self.label} #{self.order}"
+
+    @property
+    def effective_content(self) -> str:
+        return self.content if self.corrected_content is None else self.corrected_content
+
+
+class Line(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="lines")
+    order = models.PositiveIntegerField()
+    text = models.TextField()
+    corrected_text = models.TextField(null=True, blank=True)
+    score = models.FloatField()
+    box = models.JSONField(help_text="[x0, y0, x1, y1]")
+    polygon = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["page", "order"]
+
+    def __str__(self) -> str:
+        return self.effective_text
+
+    @property
+    def effective_text(self) -> str:
+        return self.text if self.corrected_text is None else self.corrected_text
+
+
+class Table(models.Model):
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="tables")
+    block = models.OneToOneField(
+        Block, null=True, blank=True, on_delete=models.CASCADE, related_name="table"
+    )
+    order = models.PositiveIntegerField()
+    html = models.TextField()
+    box = models.JSONField(help_text="[x0, y0, x1, y1]")
+
+    class Meta:
+        ordering = ["page", "order"]
+
+    def __str__(self) -> str:
+        return f"table #{self.order}"
+
+
+class TableCell(models.Model):
+    table = models.ForeignKey(Table, on_delete=models.CASCADE, related_name="cells")
+    row = models.PositiveIntegerField()
+    col = models.PositiveIntegerField()
+    rowspan = models.PositiveIntegerField(default=1)
+    colspan = models.PositiveIntegerField(default=1)
+    text = models.TextField(blank=True)
+    corrected_text = models.TextField(null=True, blank=True)
+    box = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["table", "row", "col"]
+
+    def __str__(self) -> str:
+        return f"r{self.row}c{self.col}"
+
+    @property
+    def effective_text(self) -> str:
+        return self.text if self.corrected_text is None else self.corrected_text

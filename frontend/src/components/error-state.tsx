@@ -1,0 +1,21 @@
+import { ApiError, errorMessage } from "@/lib/api-error";
+import { useI18n } from "@/lib/i18n";
+
+// A failed request, said in words, with a way to try again.
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useI18n();
+  let message = errorMessage(error);
+  if (error instanceof TypeError) message = t("app.networkError");
+  else if (error instanceof ApiError && error.status === 404) message = t("app.notFound");
+  else if (error instanceof ApiError && error.status === 403) message = t("app.forbidden");
+  return (
+    <div className="error-state" role="alert">
+      <p>{message || t("app.error")}</p>
+      {onRetry && (
+        <button type="button" onClick={onRetry}>
+          {t("app.retry")}
+        </button>
+      )}
+    </div>
+  );
+}

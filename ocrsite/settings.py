@@ -1,0 +1,217 @@
+"""Settings for ocrsite, read from environment variables with working defaults.
+
+The defaults need no server: SQLite and django-q2's ORM broker under the data folder.
+`DATABASE_URL` (PostgreSQL) and `REDIS_URL` (Redis broker) switch to the scale-out mode.
+Every variable is listed in README.md.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env(name: str, default: str) -> str:
+    return os.environ.get(name, default)
+
+
+def env_int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, "1" if default else "0").lower() in {"1", "true", "yes", "on"}
+
+
+DATA_DIR = Path(env("OCRSITE_DATA_DIR", str(BASE_DIR / "data"))).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _secret_key() -> str:
+    """An explicit key, or one made once and kept in the data folder so sessions survive restarts."""
+    if key := os.environ.get("OCRSITE_SECRET_KEY"):
+        return key
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _secret_key()
+DEBUG = env_bool("OCRSITE_DEBUG", False)
+ALLOWED_HOSTS = [h.strip() for h in env("OCRSITE_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in env("OCRSITE_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "django_q",
+    "documents",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "ocrsite.urls"
+WSGI_APPLICATION = "ocrsite.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# SQLite by default: WAL lets the web server read while a worker writes; the busy timeout
+# and IMMEDIATE transactions make concurrent writers wait instead of failing.
+SQLITE_OPTIONS = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{DATA_DIR / 'db.sqlite3'}"), conn_max_age=60
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+TIME_ZONE = env("OCRSITE_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+# Uploaded originals and rendered page images.
+MEDIA_ROOT = Path(env("OCRSITE_MEDIA_DIR", str(DATA_DIR / "media")))
+MEDIA_URL = "/media/"
+
+# The built React app (frontend/dist) is served by WhiteNoise under /static/app/.
+FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [("app", FRONTEND_DIST)] if FRONTEND_DIST.exists() else []
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+# Upload and rendering limits (the runtime settings row in the admin may lower or raise them).
+MAX_UPLOAD_MB = env_int("OCRSITE_MAX_UPLOAD_MB", 100)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+MAX_PAGES = env_int("OCRSITE_MAX_PAGES", 300)
+PDF_DPI = env_int("OCRSITE_PDF_DPI", 200)
+MAX_PAGE_PIXELS = env_int("OCRSITE_MAX_PAGE_PIXELS", 40_000_000)
+
+# The OCR engine (documents.engine): one instance per worker process.
+OCR_ENGINE = {
+    "BACKEND": env("OCRSITE_BACKEND", "openvino"),  # openvino | onnxruntime | paddle
+    "PRECISION": env("OCRSITE_PRECISION", "f32"),  # f32 | bf16 (openvino only)
+    "THREADS": env_int("OCRSITE_OCR_THREADS", 2),
+    "MODELS_DIR": env("OCRSITE_MODELS_DIR", str(DATA_DIR / "models")),
+    "CACHE_DIR": env("OCRSITE_CACHE_DIR", str(DATA_DIR / "cache")),
+    "DEFAULT_PIPELINE": env("OCRSITE_PIPELINE", "structure"),
+}
+
+# Shared by every process on the host: django-q2 keeps the ORM broker's cluster heartbeats
+# (read by /readyz and the status API) in the default cache; the per-process default would hide
+# them from the web server. With REDIS_URL the heartbeats live in Redis instead.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(DATA_DIR / "django-cache"),
+    }
+}
+
+# django-q2: the ORM broker by default, Redis when REDIS_URL is set. A task carries ids only
+# and is acknowledged when done, so a killed worker's page comes back after `retry` seconds.
+TASK_TIMEOUT = env_int("OCRSITE_TASK_TIMEOUT", 300)
+Q_CLUSTER = {
+    "name": env("Q_CLUSTER_NAME", "ocrsite"),
+    "workers": env_int("OCRSITE_WORKERS", 1),
+    "timeout": TASK_TIMEOUT,
+    "retry": TASK_TIMEOUT + 60,
+    "max_attempts": 3,
+    "ack_failures": True,
+    "recycle": env_int("OCRSITE_WORKER_RECYCLE", 500),
+    "max_rss": env_int("OCRSITE_WORKER_MAX_RSS_MB", 1400) * 1024,
+    "save_limit": 1000,
+    "catch_up": False,
+    "poll": 0.2,
+    "label": "Queue",
+}
+if REDIS_URL := os.environ.get("REDIS_URL"):
+    Q_CLUSTER["redis"] = REDIS_URL
+else:
+    Q_CLUSTER["orm"] = "default"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "documents.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ocrsite API",
+    "DESCRIPTION": "Upload documents, follow their OCR, review, correct and export the results.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+LOGIN_URL = "/admin/login/"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("OCRSITE_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
