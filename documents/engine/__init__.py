@@ -1,7 +1,7 @@
 """The OCR engine: PaddleOCR pipelines on local models, plain Python with no Django import.
 
-    engine = get_engine(EngineConfig(models_dir="data/models", backend="openvino"))
-    page = engine.run("scan.png", pipeline="structure", options={"use_table_recognition": True})
+engine = get_engine(EngineConfig(models_dir="data/models", backend="openvino"))
+page = engine.run("scan.png", pipeline="structure", options={"use_table_recognition": True})
 """
 
 from .errors import BadImageError, EngineError, ModelMissingError

@@ -13,7 +13,6 @@ from paddlex.inference.pipelines import load_pipeline_config
 
 from .backends import Backend
 from .builders import orientation, text
-from .builders.structure_config import structure_pipeline_config
 
 
 def ocr_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
@@ -78,6 +77,8 @@ def pipeline_config(
     if pipeline == "ocr":
         config = ocr_pipeline_config(model_dirs)
     else:
+        from .builders.structure_config import structure_pipeline_config
+
         config = structure_pipeline_config(model_dirs)
     _assign_engines(config, backend)
     if backend.name == "openvino":

@@ -28,7 +28,9 @@ def _rectangle(box: Any) -> tuple[Point, ...]:
 
 def lines_of(ocr: dict[str, Any]) -> tuple[Line, ...]:
     lines = []
-    for text, score, poly in zip(ocr["rec_texts"], ocr["rec_scores"], ocr["rec_polys"], strict=True):
+    for text, score, poly in zip(
+        ocr["rec_texts"], ocr["rec_scores"], ocr["rec_polys"], strict=True
+    ):
         polygon = _polygon(poly)
         lines.append(Line(text=text, score=float(score), polygon=polygon, box=_box_of(polygon)))
     return tuple(lines)
@@ -48,7 +50,9 @@ class _CellParser(HTMLParser):
         if tag == "tr":
             self._row += 1
         elif tag in ("td", "th"):
-            spans = {k: int(v) for k, v in attrs if k in ("rowspan", "colspan") and v and v.isdigit()}
+            spans = {
+                k: int(v) for k, v in attrs if k in ("rowspan", "colspan") and v and v.isdigit()
+            }
             col = 0
             while (self._row, col) in self._taken:
                 col += 1

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import Union
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import BadImageError
 
-ImageSource = Union[str, Path, bytes, np.ndarray, Image.Image]
+ImageSource = str | Path | bytes | np.ndarray | Image.Image
 
 DEFAULT_MAX_PIXELS = 40_000_000  # an A4 page at 600 DPI is 35 Mpx
 MIN_SIDE = 32  # the detector's smallest input; smaller images are padded, not refused

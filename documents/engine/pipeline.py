@@ -93,7 +93,9 @@ def resolve_options(
             try:
                 resolved[name] = TEXT_OPTIONS[name](value)
             except (TypeError, ValueError):
-                raise EngineError(f"option {name} must be a {TEXT_OPTIONS[name].__name__}") from None
+                raise EngineError(
+                    f"option {name} must be a {TEXT_OPTIONS[name].__name__}"
+                ) from None
         else:
             raise EngineError(f"unknown option {name!r}")
     return resolved

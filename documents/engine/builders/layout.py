@@ -198,9 +198,7 @@ def _add_decoding_and_nms(model: onnx.ModelProto, num_classes: int) -> None:
         _const("ld_axis0", np.array([0], dtype=np.int64)),
     ]
     graph.node.extend(nodes)
-    graph.input.append(
-        helper.make_tensor_value_info("scale_factor", TensorProto.FLOAT, ["N", 2])
-    )
+    graph.input.append(helper.make_tensor_value_info("scale_factor", TensorProto.FLOAT, ["N", 2]))
     graph.output.extend(
         [
             helper.make_tensor_value_info("boxes", TensorProto.FLOAT, ["K", 6]),

@@ -1,8 +1,7 @@
 """Orientation classifiers (PP-LCNet x1.0): whole page (0/90/180/270) and text line (0/180).
 
-Both ONNX graphs are PaddleOCR's exports and end in a softmax, so they are used as they are; the
-builders only add the inference.yml PaddleX's classification predictor reads, written the way
-PaddleOCR's official model folders write it.
+Both ONNX graphs are PaddleOCR's exports and end in a softmax; the builders add the inference.yml
+PaddleX's classification predictor reads, written the way PaddleOCR's official folders write it.
 """
 
 from collections.abc import Mapping
@@ -39,12 +38,18 @@ def build_doc_ori(files: Mapping[str, bytes]) -> dict[str, bytes]:
 
 
 def build_textline_ori(files: Mapping[str, bytes]) -> dict[str, bytes]:
+    model = onnx.load_from_string(files[TEXTLINE_ORI_MEMBER])
+    # ocrspine blanked the output's shape hint, which reads as "a scalar" and makes ONNX Runtime
+    # warn at every load; an absent shape means "unknown".
+    model.graph.output[0].type.tensor_type.ClearField("shape")
     # The graph takes exactly 80x160 (h x w); ResizeImage's size is (w, h).
     resize = [{"ResizeImage": {"size": [160, 80]}}]
-    return _folder(files[TEXTLINE_ORI_MEMBER], TEXTLINE_ORI_MODEL_NAME, resize, TEXTLINE_LABELS)
+    return _folder(model.SerializeToString(), TEXTLINE_ORI_MODEL_NAME, resize, TEXTLINE_LABELS)
 
 
-def _folder(onnx_bytes: bytes, model_name: str, resize: list, labels: list[str]) -> dict[str, bytes]:
+def _folder(
+    onnx_bytes: bytes, model_name: str, resize: list, labels: list[str]
+) -> dict[str, bytes]:
     config = {
         "Global": {"model_name": model_name},
         "PreProcess": {"transform_ops": [*resize, _NORMALIZE, {"ToCHWImage": None}]},

@@ -53,7 +53,9 @@ class Command(BaseCommand):
         self.stdout.write("\npipelines:")
         for pipeline, needs in PIPELINE_MODELS.items():
             ready = all(n in installed for n in needs)
-            self.stdout.write(f"  {pipeline:30} {'ready' if ready else 'needs ' + ', '.join(needs)}")
+            self.stdout.write(
+                f"  {pipeline:30} {'ready' if ready else 'needs ' + ', '.join(needs)}"
+            )
         self.stdout.write("\noptions:")
         for option, model in OPTION_MODELS.items():
             if model in installed:

@@ -1,0 +1,119 @@
+"""Pages the tests render themselves with real fonts, so the words on them are known.
+
+Fonts come from Debian's fonts-dejavu-core and fonts-noto-cjk (installed by `make setup`).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections.abc import Sequence
+
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+LATIN_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+LATIN_BOLD_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+CJK_FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+A4 = (1240, 1754)  # 150 DPI
+
+ENGLISH_LINES = (
+    "Quarterly report for the board",
+    "Revenue grew by 12 percent in March",
+    "The warehouse in Leeds opens on Monday",
+    "Invoice number 48213 is now overdue",
+)
+CHINESE_LINES = (
+    "北京市海淀区人民政府",
+    "关于加强文件管理的通知",
+    "请各部门于本周五前提交报告",
+)
+TABLE_ROWS = (
+    ("Item", "Quantity", "Price"),
+    ("Paper", "12", "4.50"),
+    ("Toner", "3", "89.00"),
+    ("Folders", "40", "0.75"),
+)
+
+
+def font(size: int, *, cjk: bool = False, bold: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(CJK_FONT if cjk else LATIN_BOLD_FONT if bold else LATIN_FONT, size)
+
+
+def render_lines(
+    lines: Sequence[str],
+    *,
+    size: tuple[int, int] = A4,
+    font_size: int = 40,
+    cjk: bool = False,
+    top: int = 120,
+    spacing: int = 90,
+) -> Image.Image:
+    """A white page with one text line per entry, left-aligned."""
+    page = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(page)
+    face = font(font_size, cjk=cjk)
+    for i, text in enumerate(lines):
+        draw.text((100, top + i * spacing), text, font=face, fill="black")
+    return page
+
+
+def draw_table(
+    page: Image.Image, rows: Sequence[Sequence[str]], *, left: int, top: int, cell=(260, 70)
+) -> tuple[int, int, int, int]:
+    """A ruled table drawn on `page`; returns its box."""
+    draw = ImageDraw.Draw(page)
+    face = font(32)
+    width, height = cell[0] * len(rows[0]), cell[1] * len(rows)
+    for r in range(len(rows) + 1):
+        draw.line((left, top + r * cell[1], left + width, top + r * cell[1]), fill="black", width=3)
+    for c in range(len(rows[0]) + 1):
+        draw.line(
+            (left + c * cell[0], top, left + c * cell[0], top + height), fill="black", width=3
+        )
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            draw.text(
+                (left + c * cell[0] + 20, top + r * cell[1] + 16), text, font=face, fill="black"
+            )
+    return (left, top, left + width, top + height)
+
+
+def render_report(rows: Sequence[Sequence[str]] = TABLE_ROWS) -> Image.Image:
+    """A document page: a title, two paragraphs and a ruled table."""
+    page = Image.new("RGB", A4, "white")
+    draw = ImageDraw.Draw(page)
+    draw.text((100, 100), "Office supplies order", font=font(56, bold=True), fill="black")
+    body = font(30)
+    paragraphs = (
+        ("The purchasing team placed the following order for the second floor.",
+         "Deliveries arrive on Tuesday and are checked against this list."),
+        ("Please report any missing items to the front desk within two days.",),
+    )  # fmt: skip
+    y = 240
+    for paragraph in paragraphs:
+        for text in paragraph:
+            draw.text((100, y), text, font=body, fill="black")
+            y += 48
+        y += 40
+    draw_table(page, rows, left=100, top=y + 40)
+    return page
+
+
+def scanned(page: Image.Image, *, seed: int = 7) -> Image.Image:
+    """Scan-like: slightly tilted, blurred, grey paper with noise."""
+    rng = random.Random(seed)
+    tilted = page.rotate(0.8, resample=Image.Resampling.BICUBIC, fillcolor="white", expand=False)
+    blurred = tilted.filter(ImageFilter.GaussianBlur(1.0)).convert("L")
+    noisy = blurred.point(lambda v: max(0, min(255, int(v * 0.9) + 12)))
+    pixels = noisy.load()
+    for _ in range(noisy.width * noisy.height // 50):
+        x, y = rng.randrange(noisy.width), rng.randrange(noisy.height)
+        pixels[x, y] = rng.randrange(120, 255)
+    return noisy.convert("RGB")
+
+
+def encode(image: Image.Image, fmt: str = "PNG", **params) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **params)
+    return out.getvalue()
