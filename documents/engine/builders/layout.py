@@ -48,12 +48,15 @@ LABELS = {
 
 def build(files: Mapping[str, bytes]) -> dict[str, bytes]:
     model = onnx.load_from_string(files[ONNX_MEMBER])
-    classes = dict((p.key, p.value) for p in model.metadata_props)["character"].split("\n")
+    classes = {p.key: p.value for p in model.metadata_props}["character"].split("\n")
+    # The pipeline config keys its per-class settings by position in LABELS.
+    if classes != list(LABELS):
+        raise ValueError(f"{ONNX_MEMBER}: expected the CDLA classes {list(LABELS)}, got {classes}")
     _add_decoding_and_nms(model, len(classes))
     onnx.checker.check_model(model)
     return {
         "inference.onnx": model.SerializeToString(),
-        "inference.yml": _inference_yml([LABELS[c] for c in classes]),
+        "inference.yml": _inference_yml(list(LABELS.values())),
     }
 
 
@@ -122,7 +125,8 @@ def _add_decoding_and_nms(model: onnx.ModelProto, num_classes: int) -> None:
     centres, factors = _anchor_tables()
     anchors = len(centres)
     sizes = [o.type.tensor_type.shape.dim[1].dim_value for o in heads]
-    assert sum(sizes) == 2 * anchors, f"unexpected PicoDet heads {sizes}"
+    if sum(sizes) != 2 * anchors:
+        raise ValueError(f"{ONNX_MEMBER}: unexpected PicoDet heads {sizes}")
     del graph.output[:]
 
     image = graph.input[0].name
@@ -142,6 +146,8 @@ def _add_decoding_and_nms(model: onnx.ModelProto, num_classes: int) -> None:
         _const("ld_batch_box", np.array([0, 2], dtype=np.int64)),
         _const("ld_xyxy", np.array([1, 0, 1, 0], dtype=np.int64)),
         _const("ld_two", np.array(2, dtype=np.float32)),
+        _const("ld_i1_axes", np.array([1], dtype=np.int64)),
+        _const("ld_axis0", np.array([0], dtype=np.int64)),
         # GFL: each box side's distance is the expectation of a softmax over the bins.
         helper.make_node("Concat", dists, ["ld_dist"], axis=1),
         helper.make_node("Reshape", ["ld_dist", "ld_dist_shape"], ["ld_dist4"]),
@@ -192,10 +198,6 @@ def _add_decoding_and_nms(model: onnx.ModelProto, num_classes: int) -> None:
         helper.make_node("Equal", ["ld_sel_image_c", "ld_positions"], ["ld_hits"]),
         helper.make_node("Cast", ["ld_hits"], ["ld_hits_i"], to=TensorProto.INT32),
         helper.make_node("ReduceSum", ["ld_hits_i", "ld_axis0"], ["box_num"], keepdims=0),
-    ]
-    nodes[:0] = [
-        _const("ld_i1_axes", np.array([1], dtype=np.int64)),
-        _const("ld_axis0", np.array([0], dtype=np.int64)),
     ]
     graph.node.extend(nodes)
     graph.input.append(helper.make_tensor_value_info("scale_factor", TensorProto.FLOAT, ["N", 2]))

