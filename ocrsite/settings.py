@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served locally (no CDN offline)
     "django_q",
     "documents",
 ]
@@ -130,7 +131,9 @@ MEDIA_URL = "/media/"
 FRONTEND_DIST = BASE_DIR / "frontend" / "dist"
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATICFILES_DIRS = [("app", FRONTEND_DIST)] if FRONTEND_DIST.exists() else []
+STATICFILES_DIRS = [("app", FRONTEND_DIST)]
+# A server may start before `make frontend` has built the app; it serves it once built.
+SILENCED_SYSTEM_CHECKS = ["staticfiles.W004"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -172,7 +175,7 @@ Q_CLUSTER = {
     "name": env("Q_CLUSTER_NAME", "ocrsite"),
     "workers": env_int("OCRSITE_WORKERS", 1),
     "timeout": TASK_TIMEOUT,
-    "retry": TASK_TIMEOUT + 60,
+    "retry": env_int("OCRSITE_TASK_RETRY", TASK_TIMEOUT + 60),
     "max_attempts": 3,
     "ack_failures": True,
     "recycle": env_int("OCRSITE_WORKER_RECYCLE", 500),
@@ -204,6 +207,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGIN_URL = "/admin/login/"

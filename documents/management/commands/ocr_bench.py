@@ -20,7 +20,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from documents.engine.metrics import cer
+from documents.engine.metrics import cer, teds
 from documents.engine_settings import configured_engine
 
 EVAL_DIR = settings.BASE_DIR.parent / "shared" / "eval"
@@ -34,6 +34,7 @@ class Sample:
     path: Path
     reference: str | None  # ground-truth text, lines in reading order; None: speed only
     casefold: bool
+    table_html: str | None = None  # ground-truth table (pubtabnet), scored by TEDS
 
 
 def reading_order(items: list[tuple[str, tuple[float, float, float, float]]]) -> str:
@@ -57,6 +58,7 @@ def eval_samples(eval_dir: Path, per_set: int) -> list[Sample]:
                     path=gt.parent / row["image"],
                     reference=reading_order(lines) if lines else None,
                     casefold=gt.parent.name == "sroie",  # its ground truth is upper-case
+                    table_html=row.get("html"),
                 )
             )
     return samples
@@ -86,6 +88,7 @@ class Figures:
     seconds: list[float] = field(default_factory=list)
     inference: list[float] = field(default_factory=list)
     errors: dict[str, list[float]] = field(default_factory=dict)
+    teds: list[float] = field(default_factory=list)
     failures: int = 0
     peak_rss_mb: float = 0.0
     rss_mb: list[float] = field(default_factory=list)
@@ -107,6 +110,8 @@ class Figures:
         if len(self.rss_mb) >= 20:
             out["rss_mb_after_20"] = round(self.rss_mb[19])
             out[f"rss_mb_after_{len(self.rss_mb)}"] = round(self.rss_mb[-1])
+        if self.teds:
+            out["teds"] = round(statistics.mean(self.teds), 4)
         all_errors = [e for v in self.errors.values() for e in v]
         if all_errors:
             out["cer"]["all"] = round(statistics.mean(all_errors), 4)
@@ -204,6 +209,10 @@ class Command(BaseCommand):
         if sample.reference is not None:
             error = cer(sample.reference, answer["text"], casefold=sample.casefold)
             figures.errors.setdefault(sample.set, []).append(error)
+        if sample.table_html is not None and "tables" in answer:
+            figures.teds.append(
+                teds(answer["tables"][0] if answer["tables"] else "", sample.table_html)
+            )
 
     def work(self, backend: str, precision: str, pipeline: str) -> None:
         """Worker side: warm the engine, then answer one JSON line per image path read."""
@@ -224,6 +233,8 @@ class Command(BaseCommand):
                     "inference": result.timings.get("inference"),
                     "text": reading_order([(li.text, li.box) for li in result.lines]),
                 }
+                if pipeline == "structure":
+                    answer["tables"] = [b.table.html for b in result.blocks if b.table]
             answer.update(peak_rss_mb=peak_rss_mb(), rss_mb=current_rss_mb())
             print(json.dumps(answer, ensure_ascii=False), flush=True)
 
