@@ -6,7 +6,7 @@ token; scripts use `Authorization: Token ...` instead and never need these endpo
 
 from django.contrib.auth import authenticate, login, logout
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -14,6 +14,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from .errors import ApplicationError
 
 
 class UserSerializer(serializers.Serializer):
@@ -49,7 +51,7 @@ class LoginApi(APIView):
             password=data.validated_data["password"],
         )
         if user is None:
-            raise serializers.ValidationError({"detail": _("Wrong username or password.")})
+            raise ApplicationError(_("Wrong username or password."), code="wrong_credentials")
         login(request, user)
         return Response(UserSerializer(user).data)
 

@@ -4,6 +4,8 @@ import { useI18n } from "@/lib/i18n";
 // A failed request, said in words, with a way to try again.
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useI18n();
+  // Asking again cannot change a refusal (404, 403, 400); it may help after a network or 5xx error.
+  const retryable = !(error instanceof ApiError && error.status >= 400 && error.status < 500);
   let message = errorMessage(error);
   if (error instanceof TypeError) message = t("app.networkError");
   else if (error instanceof ApiError && error.status === 404) message = t("app.notFound");
@@ -11,7 +13,7 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
   return (
     <div className="error-state" role="alert">
       <p>{message || t("app.error")}</p>
-      {onRetry && (
+      {onRetry && retryable && (
         <button type="button" onClick={onRetry}>
           {t("app.retry")}
         </button>

@@ -2,15 +2,30 @@
 // this reads its message (and per-field messages) without depending on more than that.
 export class ApiError extends Error {
   readonly status: number;
+  readonly code: string;
   readonly fields: Record<string, string[]>;
   readonly body: unknown;
 
-  constructor(status: number, message: string, fields: Record<string, string[]> = {}, body?: unknown) {
+  constructor(
+    status: number,
+    message: string,
+    {
+      code = "error",
+      fields = {},
+      body,
+    }: { code?: string; fields?: Record<string, string[]>; body?: unknown } = {},
+  ) {
     super(message);
     this.name = "ApiError";
     this.status = status;
+    this.code = code;
     this.fields = fields;
     this.body = body;
+  }
+
+  // The session ended (signed out elsewhere, expired): the app shows the sign-in form again.
+  get signedOut(): boolean {
+    return this.status === 401 || (this.status === 403 && this.code === "not_authenticated");
   }
 }
 
@@ -51,12 +66,13 @@ export function errorFromBody(status: number, body: unknown, fallback: string): 
       Object.values(fields)[0]?.[0] ??
       asText(Object.values(obj)[0]) ??
       fallback;
-    return new ApiError(status, message, fields, body);
+    const code = typeof envelope.code === "string" ? envelope.code : undefined;
+    return new ApiError(status, message, { code, fields, body });
   }
   if (typeof body === "string" && body.trim() && !body.trimStart().startsWith("<")) {
-    return new ApiError(status, body.trim().slice(0, 300), {}, body);
+    return new ApiError(status, body.trim().slice(0, 300), { body });
   }
-  return new ApiError(status, fallback, {}, body);
+  return new ApiError(status, fallback, { body });
 }
 
 export async function errorFromResponse(response: Response): Promise<ApiError> {

@@ -37,9 +37,7 @@ export type Translate = (key: MessageKey, vars?: Vars) => string;
 export function translate(lang: Lang, key: MessageKey, vars?: Vars): string {
   const text = TABLES[lang][key] ?? en[key];
   if (!vars) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 }
 
 export function useI18n(): { lang: Lang; setLang: (lang: Lang) => void; t: Translate } {

@@ -1,0 +1,55 @@
+// The documents list and the actions on many documents at once.
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+
+import { type Schemas, api, unwrap } from "@/lib/api-client";
+import type { paths } from "@/lib/api-types";
+
+export type Document = Schemas["Document"];
+export type Status = Schemas["StatusEnum"];
+
+export type DocumentFilters = NonNullable<paths["/api/documents/"]["get"]["parameters"]["query"]>;
+// `page` and `page_size` are DRF's pagination parameters, which the schema does not list.
+export type ListQuery = DocumentFilters & { page?: number; page_size?: number };
+
+export const PAGE_SIZE = 25;
+const ACTIVE: readonly string[] = ["queued", "running"];
+
+export const isActive = (doc: { status?: string }) => ACTIVE.includes(doc.status ?? "");
+
+export function useDocuments(query: ListQuery) {
+  return useQuery({
+    queryKey: ["documents", "list", query],
+    queryFn: () => unwrap(api.GET("/api/documents/", { params: { query } })),
+    placeholderData: keepPreviousData,
+    // While anything on screen is waiting or running, ask the server again for its figures.
+    refetchInterval: (q) => (q.state.data?.results.some(isActive) ? 2000 : false),
+  });
+}
+
+type Action = "reprocess" | "cancel" | "delete";
+
+function runAction(action: Action, id: number): Promise<unknown> {
+  const path = { params: { path: { id } } };
+  if (action === "delete") return unwrap(api.DELETE("/api/documents/{id}/", path));
+  if (action === "cancel") return unwrap(api.POST("/api/documents/{id}/cancel/", path));
+  return unwrap(api.POST("/api/documents/{id}/reprocess/", { ...path, body: {} }));
+}
+
+export type BulkResult = { ok: number[]; failed: { id: number; error: unknown }[] };
+
+// One request per document: one refusal (e.g. cancelling a finished one) spoils none of the rest.
+export function useBulkAction() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ action, ids }: { action: Action; ids: number[] }): Promise<BulkResult> => {
+      const results = await Promise.allSettled(ids.map((id) => runAction(action, id)));
+      const result: BulkResult = { ok: [], failed: [] };
+      results.forEach((r, i) => {
+        if (r.status === "fulfilled") result.ok.push(ids[i]!);
+        else result.failed.push({ id: ids[i]!, error: r.reason });
+      });
+      return result;
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: ["documents"] }),
+  });
+}
