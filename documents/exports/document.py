@@ -24,6 +24,7 @@ class ExportCell:
     colspan: int
     text: str
     engine_text: str | None = None
+    box: Box | None = None
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,8 @@ class ExportTable:
 
 @dataclass(frozen=True)
 class ExportBlock:
-    """A layout region in reading order."""
+    """A layout region in reading order. `engine_text` is set when staff corrected the block as
+    a whole; its `text` is then that correction, else the text of its lines."""
 
     order: int
     label: str
@@ -69,14 +71,18 @@ class ExportLine:
 class ExportPage:
     number: int  # 1-based
     image_path: Path | None
-    width: int
+    width: int  # the frame the boxes are in: the image as the engine saw it, after `angle`
     height: int
     done: bool  # OCR finished for this page; pages not done export their image only
     blocks: tuple[ExportBlock, ...]
     lines: tuple[ExportLine, ...]
     dpi: float | None = None  # of the page image, for the PDF's page size
-    angle: int = 0  # document rotation the engine corrected
+    angle: int = 0  # the engine turned the stored image this far counter-clockwise to read it
     reviewed: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.done and (self.blocks or self.lines):
+            raise ValueError(f"page {self.number} is not processed yet: it has no results")
 
     @property
     def ordered_blocks(self) -> tuple[ExportBlock, ...]:
@@ -103,7 +109,5 @@ class ExportDocument:
     def tables(self) -> tuple[tuple[ExportPage, int, ExportTable], ...]:
         """Every table with its page and its 1-based number on that page."""
         return tuple(
-            (page, i, table)
-            for page in self.pages
-            for i, table in enumerate(page.tables, start=1)
+            (page, i, table) for page in self.pages for i, table in enumerate(page.tables, start=1)
         )

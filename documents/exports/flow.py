@@ -60,3 +60,22 @@ def incomplete_notice(doc: ExportDocument) -> str | None:
         f"Incomplete export: OCR has finished {doc.pages_done} of {len(doc.pages)} pages; "
         "pages not yet processed have no text here."
     )
+
+
+TEXT_ROW_HEADER = ("page", "order", "label", "text")
+
+
+def text_rows(doc: ExportDocument) -> list[tuple[int, int, str, str]]:
+    """Every text block outside tables (or every line, where there is no layout) as
+    (page, order, label, text): the spreadsheet formats' view of the running text."""
+    rows: list[tuple[int, int, str, str]] = []
+    for page in doc.pages:
+        if page.blocks:
+            rows += [
+                (page.number, b.order, b.label, b.text)
+                for b in page.ordered_blocks
+                if b.table is None and b.text.strip()
+            ]
+        else:
+            rows += [(page.number, i, "line", line.text) for i, line in enumerate(page.lines)]
+    return rows

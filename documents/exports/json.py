@@ -16,18 +16,32 @@ def _corrections(page: ExportPage) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     for i, line in enumerate(page.lines):
         if line.engine_text is not None:
-            found.append({"target": "line", "index": i, "engine_text": line.engine_text,
-                          "text": line.text})
+            found.append(
+                {"target": "line", "index": i, "engine_text": line.engine_text, "text": line.text}
+            )
     for block in page.ordered_blocks:
         if block.engine_text is not None:
-            found.append({"target": "block", "block_order": block.order,
-                          "engine_text": block.engine_text, "text": block.text})
+            found.append(
+                {
+                    "target": "block",
+                    "block_order": block.order,
+                    "engine_text": block.engine_text,
+                    "text": block.text,
+                }
+            )
     for t, table in enumerate(page.tables):
         for cell in table.cells:
             if cell.engine_text is not None:
-                found.append({"target": "table_cell", "table_index": t, "row": cell.row,
-                              "col": cell.col, "engine_text": cell.engine_text,
-                              "text": cell.text})
+                found.append(
+                    {
+                        "target": "table_cell",
+                        "table_index": t,
+                        "row": cell.row,
+                        "col": cell.col,
+                        "engine_text": cell.engine_text,
+                        "text": cell.text,
+                    }
+                )
     return found
 
 
@@ -61,8 +75,13 @@ def page_result(page: ExportPage) -> dict[str, Any]:
             {
                 "pred_html": table_html(table),
                 "cells": [
-                    {"row": c.row, "col": c.col, "rowspan": c.rowspan, "colspan": c.colspan,
-                     "text": c.text}
+                    {
+                        "row": c.row,
+                        "col": c.col,
+                        "rowspan": c.rowspan,
+                        "colspan": c.colspan,
+                        "text": c.text,
+                    }
                     for c in table.cells
                 ],
             }

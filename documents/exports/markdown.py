@@ -16,7 +16,8 @@ _LIST_START = re.compile(r"^(\s*)([-+]|\d+[.)])(\s)", re.MULTILINE)
 def escape_md(text: str) -> str:
     """Escape what Markdown would otherwise read as markup (OCR text is literal text)."""
     text = _SPECIAL.sub(r"\\\1", text)
-    return _LIST_START.sub(lambda m: f"{m[1]}\\{m[2]}{m[3]}", text)
+    # A line starting "- ", "+ " or "1. " would become a list item: escape its last mark.
+    return _LIST_START.sub(lambda m: f"{m[1]}{m[2][:-1]}\\{m[2][-1]}{m[3]}", text)
 
 
 def _pipe_cell(text: str) -> str:

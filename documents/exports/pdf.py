@@ -8,6 +8,7 @@ PDF/A-2U metadata (XMP, sRGB output intent) at no extra cost.
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 from functools import lru_cache
@@ -20,6 +21,11 @@ from fpdf.enums import TextMode
 from documents.exports.document import ExportDocument, ExportLine, ExportPage, Point
 from documents.exports.errors import ExportError
 from documents.exports.flow import incomplete_notice
+from documents.exports.layer import text_layer
+from documents.exports.pdf_png import image_name
+
+# fontTools logs every subsetting step at INFO level; only its warnings matter here.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 
 FONT_ENV = "OCRSITE_PDF_FONT"
 # Debian/Ubuntu `fonts-noto-cjk`, then Fedora's and Arch's locations of the same file.
@@ -30,8 +36,11 @@ FONT_CANDIDATES = (
 )
 FONT_FAMILY_IN_COLLECTION = "Noto Sans CJK SC"
 FONT = "ocrsite-cjk"
-DEFAULT_DPI = 200.0
-DESCENT = 0.12  # Noto Sans CJK's descender, in em: the baseline sits this far above the box
+A4_LONG_SIDE_INCHES = 11.69
+DESCENT = 0.12  # Noto Sans CJK's descender, in em: the baseline sits this far above the em's foot
+# Detector boxes are padded around the ink: the em is this share of the box height, centred,
+# so that Latin descenders and CJK tops both stay inside the box.
+EM_SHARE = 0.85
 VERTICAL_RATIO = 1.5  # a box this much taller than wide holds a top-to-bottom line
 
 
@@ -52,8 +61,11 @@ def cjk_font() -> tuple[Path, int]:
 def _face_index(path: Path) -> int:
     if path.suffix.lower() != ".ttc":
         return 0
-    faces = TTCollection(str(path), lazy=True).fonts
-    names = [face["name"].getDebugName(1) for face in faces]
+    collection = TTCollection(str(path), lazy=True)
+    try:
+        names = [face["name"].getDebugName(1) for face in collection.fonts]
+    finally:
+        collection.close()
     return names.index(FONT_FAMILY_IN_COLLECTION) if FONT_FAMILY_IN_COLLECTION in names else 0
 
 
@@ -78,12 +90,13 @@ def _place_line(pdf: FPDF, line: ExportLine, scale: float) -> None:
         return
     if height > VERTICAL_RATIO * width and len(text) > 1:
         # Text runs down the column, glyph tops toward the right edge: baseline on the left.
-        origin, direction, up, em, run = p0, down, across, width, height
+        origin, direction, up, thickness, run = p0, down, across, width, height
     else:
-        origin, direction, up, em, run = p3, across, (-down[0], -down[1]), height, width
-    up_len = math.hypot(*up)
-    x = (origin[0] + up[0] / up_len * DESCENT * em) * scale
-    y = (origin[1] + up[1] / up_len * DESCENT * em) * scale
+        origin, direction, up, thickness, run = p3, across, (-down[0], -down[1]), height, width
+    em = EM_SHARE * thickness
+    rise = (thickness - em) / 2 + DESCENT * em  # from the box's foot up to the baseline
+    x = (origin[0] + up[0] / thickness * rise) * scale
+    y = (origin[1] + up[1] / thickness * rise) * scale
     pdf.set_font(FONT, size=em * scale)
     # fpdf2 measures with the stretching in force: take it out to get the natural width.
     natural = pdf.get_string_width(text) * 100 / pdf.font_stretching
@@ -98,14 +111,37 @@ def _place_line(pdf: FPDF, line: ExportLine, scale: float) -> None:
             pdf.text(x, y, text)
 
 
+def _page_dpi(page: ExportPage) -> float:
+    """The scan's DPI where known; else one that makes the long side as long as A4's."""
+    return page.dpi or max(page.width, page.height) / A4_LONG_SIDE_INCHES
+
+
+def _add_image(pdf: FPDF, page: ExportPage, size: tuple[float, float]) -> None:
+    """The stored page image, turned as the engine turned it, so the boxes fit."""
+    name = image_name(pdf, Path(page.image_path))
+    if page.angle % 180:  # stored sideways: its own width runs along the page's height
+        w, h = size[1], size[0]
+    else:
+        w, h = size
+    x, y = (size[0] - w) / 2, (size[1] - h) / 2
+    if page.angle % 360:
+        with pdf.rotation(page.angle, size[0] / 2, size[1] / 2):
+            pdf.image(name, x=x, y=y, w=w, h=h)
+    else:
+        pdf.image(name, x=x, y=y, w=w, h=h)
+
+
 def _add_page(pdf: FPDF, page: ExportPage) -> None:
-    scale = 72.0 / (page.dpi or DEFAULT_DPI)
+    if not (page.width and page.height):
+        pdf.add_page(format="A4")  # not even rendered yet: a blank page keeps the numbering
+        return
+    scale = 72.0 / _page_dpi(page)
     size = (page.width * scale, page.height * scale)
     pdf.add_page(format=size)
     if page.image_path is not None and Path(page.image_path).is_file():
-        pdf.image(str(page.image_path), x=0, y=0, w=size[0], h=size[1])
+        _add_image(pdf, page, size)
     if page.done:
-        for line in page.lines:
+        for line in text_layer(page):
             _place_line(pdf, line, scale)
 
 

@@ -8,7 +8,11 @@ from documents.exports.tables import table_grid
 
 
 def page_marker(page: ExportPage) -> str:
-    return f"=== Page {page.number} ===" if page.done else f"=== Page {page.number} (not processed yet) ==="
+    return (
+        f"=== Page {page.number} ==="
+        if page.done
+        else f"=== Page {page.number} (not processed yet) ==="
+    )
 
 
 def _page_text(page: ExportPage) -> str:
