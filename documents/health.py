@@ -27,9 +27,14 @@ from django.views.decorators.cache import never_cache
 from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.status import Stat
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
+
+from documents.models import OcrRun, Status
+from documents.selectors import runtime_config
 
 # django-q2 saves each cluster's stats every 0.5 s with a 3 s expiry: older means it is gone.
 HEARTBEAT_MAX_AGE_S = 30
@@ -117,6 +122,12 @@ def _live_clusters() -> list[Stat]:
     ]
 
 
+@extend_schema(
+    operation_id="status",
+    responses={200: OpenApiTypes.OBJECT},
+    description="Versions, OpenVINO devices, engine settings in force, queue depth, clusters "
+    "with each worker's memory, and the last finished run with its speed.",
+)
 @api_view(["GET"])
 def status(request: Request) -> Response:
     broker = get_broker()
@@ -125,6 +136,7 @@ def status(request: Request) -> Response:
             "versions": {name: _version(name) for name in LIBRARIES},
             "openvino_devices": openvino_devices(),
             "engine": _engine_in_use(),
+            "last_finished_run": _last_finished_run(),
             "queue": {
                 "broker": broker.info(),
                 "queued": broker.queue_size(),
@@ -160,11 +172,33 @@ def openvino_devices() -> list[str] | str:
 
 
 def _engine_in_use() -> dict:
+    config = runtime_config()  # the admin's runtime settings over the environment's defaults
     return {
-        "backend": settings.OCR_ENGINE["BACKEND"],
-        "precision": settings.OCR_ENGINE["PRECISION"],
+        "backend": config.backend,
+        "precision": config.precision,
         "threads": settings.OCR_ENGINE["THREADS"],
-        "default_pipeline": settings.OCR_ENGINE["DEFAULT_PIPELINE"],
+        "default_pipeline": config.pipeline,
+    }
+
+
+def _last_finished_run() -> dict | None:
+    """The latest finished run and its speed. No document name: any signed-in user reads this."""
+    run = OcrRun.objects.filter(status=Status.DONE).order_by("-finished_at").first()
+    if run is None:
+        return None
+    pages = run.pages_done
+    return {
+        "run": run.pk,
+        "document": run.document_id,
+        "pipeline": run.pipeline,
+        "backend": run.backend,
+        "precision": run.precision,
+        "pages": pages,
+        "finished_at": run.finished_at,
+        "wait_s": run.wait,
+        "duration_s": run.duration,
+        "ocr_seconds": run.ocr_seconds,
+        "seconds_per_page": round(run.duration / pages, 3) if pages and run.duration else None,
     }
 
 

@@ -9,6 +9,7 @@ from documents.api.compat import ocr_compat
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/status/", health.status, name="status"),
     path("api/", include("documents.api.urls")),
     path("ocr", ocr_compat, name="ocr-compat"),
     path("healthz", health.healthz, name="healthz"),

@@ -69,7 +69,9 @@ class Command(BaseCommand):
             help="Seconds a graceful stop may take before the children are killed (default 60).",
         )
 
-    def handle(self, *args, only: str | None, bind: str | None, stop_timeout: float, **options):
+    def handle(
+        self, *args, only: str | None, bind: str | None, stop_timeout: float, **options
+    ) -> None:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         if bind:
             env["OCRSITE_BIND"] = bind

@@ -1,0 +1,22 @@
+<#
+.SYNOPSIS
+Makes ocrsite reachable from the LAN: netsh portproxy from Windows' port to the distribution's
+current address (it changes each time WSL starts) and an inbound firewall rule (Domain and
+Private profiles). Start-Ocrsite and the watchdog call the same function; -Remove undoes both.
+#>
+#Requires -RunAsAdministrator
+param(
+    [string]$Distro = 'Ubuntu-24.04',
+    [int]$Port = 8000,
+    [string]$ListenAddress = '0.0.0.0',
+    [switch]$Remove
+)
+Import-Module (Join-Path $PSScriptRoot 'Ocrsite.psm1') -Force
+
+if ($Remove) {
+    Remove-OcrsitePortProxy -Port $Port -ListenAddress $ListenAddress
+    Write-OcrsiteLog "removed the port forward and firewall rule for port $Port"
+}
+elseif (-not (Update-OcrsitePortProxy -Distro $Distro -Port $Port -ListenAddress $ListenAddress)) {
+    Write-OcrsiteLog "port forward ${ListenAddress}:$Port already points at $Distro"
+}

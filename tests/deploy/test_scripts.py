@@ -1,0 +1,91 @@
+"""The deploy scripts and units are at least well-formed: shell scripts pass `bash -n`, the
+PowerShell scripts parse, and the systemd units pass `systemd-analyze verify`.
+
+PowerShell itself (pwsh) is not packaged by Debian, PyPI or npm (npm's `pwsh` downloads it from
+elsewhere at install time), so the scripts are parsed with tree-sitter's PowerShell grammar, a
+full parser of the language shipped as a PyPI wheel: a script with an unclosed block, a broken
+string or a stray token fails here. It does not know cmdlets, so the module's exports are also
+checked against the commands the scripts call.
+"""
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import tree_sitter
+import tree_sitter_powershell
+
+from tests.deploy.instance import REPO
+
+DEPLOY = REPO / "deploy"
+WINDOWS = DEPLOY / "windows"
+SHELL_SCRIPTS = sorted(DEPLOY.rglob("*.sh"))
+POWERSHELL_SCRIPTS = sorted([*WINDOWS.glob("*.ps1"), *WINDOWS.glob("*.psm1")])
+UNITS = ("ocrsite.target", "ocrsite-web.service", "ocrsite-worker.service")
+
+
+@pytest.mark.parametrize("script", SHELL_SCRIPTS, ids=lambda p: p.name)
+def test_shell_script_passes_bash_n(script: Path):
+    done = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def _nodes(source: bytes) -> list[tree_sitter.Node]:
+    parser = tree_sitter.Parser(tree_sitter.Language(tree_sitter_powershell.language()))
+    found, stack = [], [parser.parse(source).root_node]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(node.children)
+    return found
+
+
+def _syntax_errors(source: bytes) -> list[str]:
+    return [
+        f"line {node.start_point[0] + 1}, column {node.start_point[1] + 1}: {node.text[:60]!r}"
+        for node in _nodes(source)
+        if node.is_error or node.is_missing
+    ]
+
+
+@pytest.mark.parametrize("script", POWERSHELL_SCRIPTS, ids=lambda p: p.name)
+def test_powershell_script_parses(script: Path):
+    assert _syntax_errors(script.read_bytes()) == []
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "function F { if ($x) { Write-Host 'a' }",
+        '$message = "not closed',
+        "$table = @{ a = 1; b = (2 + }",
+    ],
+)
+def test_powershell_check_finds_syntax_errors(broken: str):
+    assert _syntax_errors(broken.encode())
+
+
+def test_scripts_call_only_what_the_module_exports():
+    module = (WINDOWS / "Ocrsite.psm1").read_text()
+    defined = set(re.findall(r"^function ([\w-]+)", module, re.MULTILINE))
+    exported = set(re.findall(r"'([\w-]+)'", module.split("Export-ModuleMember", 1)[1]))
+    assert exported == defined
+    for script in WINDOWS.glob("*.ps1"):
+        commands = {
+            n.text.decode() for n in _nodes(script.read_bytes()) if n.type == "command_name"
+        }
+        called = {name for name in commands if "-Ocrsite" in name}
+        assert called <= defined, f"{script.name} calls {called - defined}"
+
+
+@pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze not installed")
+def test_systemd_units_pass_systemd_analyze_verify(tmp_path: Path):
+    subprocess.run([str(DEPLOY / "install-systemd.sh"), "--render-to", str(tmp_path)], check=True)
+    units = [str(tmp_path / unit) for unit in UNITS]
+    done = subprocess.run(["systemd-analyze", "verify", *units], capture_output=True, text=True)
+    # Unknown keys and bad values are only warnings (exit code 0): any line about our units fails.
+    complaints = [line for line in done.stderr.splitlines() if "ocrsite" in line]
+    assert done.returncode == 0 and complaints == [], done.stderr
+    assert "@APP_DIR@" not in (tmp_path / "ocrsite-web.service").read_text()

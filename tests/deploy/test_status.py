@@ -1,0 +1,61 @@
+"""The authenticated status API: versions, OpenVINO's devices, the engine settings in force,
+the queue, and the last finished run with its speed (a page read by the real engine)."""
+
+from importlib import metadata
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from documents import services, tasks
+from documents.models import RuntimeSettings
+from tests import pages
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture
+def api(settings, tmp_path, models_dir) -> APIClient:
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.OCR_ENGINE = {**settings.OCR_ENGINE, "MODELS_DIR": str(models_dir)}
+    user = User.objects.create_user("clerk", password="pw")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    api.user = user
+    return api
+
+
+def test_status_needs_a_signed_in_user():
+    assert APIClient().get("/api/status/").status_code in (401, 403)
+
+
+def test_status_reports_versions_devices_settings_queue_and_the_last_run(api):
+    RuntimeSettings.objects.create(precision="bf16")  # the admin's choice wins over the env
+    document = services.document_create(
+        owner=api.user,
+        upload=ContentFile(pages.encode(pages.render_lines(pages.ENGLISH_LINES)), name="a.png"),
+        pipeline="ocr",
+    )
+    queued = api.get("/api/status/").json()
+    assert queued["queue"]["queued"] == 1
+    assert queued["last_finished_run"] is None
+
+    page = document.pages.get()
+    assert tasks.ocr_page(page.pk, str(page.token)) == "done"
+    status = api.get("/api/status/").json()
+
+    assert status["versions"]["paddleocr"] == metadata.version("paddleocr")
+    assert status["versions"]["openvino"] == metadata.version("openvino")
+    assert set(status["versions"]) >= {"paddlex", "paddlepaddle", "onnxruntime"}
+    assert "CPU" in status["openvino_devices"]
+    assert status["engine"]["precision"] == "bf16"
+    assert status["engine"]["backend"] == "openvino"
+    run = status["last_finished_run"]
+    assert run["document"] == document.pk
+    assert run["pages"] == 1
+    assert run["seconds_per_page"] > 0
+    assert run["ocr_seconds"] > 0
+    assert status["ready"] == {"database": "ok", "models": "ok"}
+    assert isinstance(status["clusters"], list)
