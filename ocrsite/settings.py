@@ -31,7 +31,7 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def _secret_key() -> str:
-    """An explicit key, or one made once and kept in the data folder so sessions survive restarts."""
+    """An explicit key, or one made once and kept in the data folder (sessions survive restarts)."""
     if key := os.environ.get("OCRSITE_SECRET_KEY"):
         return key
     path = DATA_DIR / "secret_key"
