@@ -83,3 +83,18 @@ def test_the_structure_pipeline_finds_title_text_and_table(engine):
     assert "Please report any missing items" in result.text
     assert result.raw["parsing_res_list"] and result.raw["overall_ocr_res"]["rec_texts"]
     assert [b.order for b in result.blocks] == list(range(len(result.blocks)))
+
+
+def test_bf16_reads_the_same_text_and_shares_no_cache_with_f32(models_dir, tmp_path):
+    """OpenVINO's cache key ignores the precision: each precision must keep its own folder."""
+    from documents.engine.backends.openvino import bf16_supported
+
+    if not bf16_supported():
+        pytest.skip("this CPU has no bf16")
+    page = render_lines(ENGLISH_LINES)
+    for precision in ("f32", "bf16", "f32"):
+        engine = get_engine(
+            EngineConfig(models_dir=str(models_dir), precision=precision, cache_dir=str(tmp_path))
+        )
+        assert texts(engine.run(page, pipeline="ocr")) == list(ENGLISH_LINES), precision
+    assert sorted(p.name.rsplit("-", 1)[1] for p in tmp_path.iterdir()) == ["bf16", "f32"]

@@ -19,7 +19,10 @@ from paddlex.inference.models.bindings import get_binding, register_predictor_bi
 from paddlex.inference.models.engines import RunnerEngine
 from paddlex.inference.models.runners import InferenceRunner
 from paddlex.inference.models.runners.utils import sort_inputs
+from paddlex.inference.models.text_recognition.predictor import TextRecRunnerPredictor
 from pydantic import BaseModel, ConfigDict
+
+from .greedy_ctc import GreedyTextRecPredictor, add_greedy_head, wants_greedy_ctc
 
 ENGINE_NAME = "openvino"
 _inference = {"seconds": 0.0}
@@ -49,7 +52,7 @@ def bf16_supported() -> bool:
 
 
 class OpenVINORunner(InferenceRunner):
-    def __init__(self, model_path: Path, config: dict[str, Any]) -> None:
+    def __init__(self, model_path: Path, config: dict[str, Any], *, greedy_ctc: bool) -> None:
         cfg = OpenVINORunnerConfig.model_validate(config)
         if cfg.precision not in ("f32", "bf16"):
             raise ValueError(f"OpenVINO precision must be f32 or bf16, not {cfg.precision!r}")
@@ -65,9 +68,17 @@ class OpenVINORunner(InferenceRunner):
             "CPU_RUNTIME_CACHE_CAPACITY": 0,
         }
         if cfg.cache_dir:
-            Path(cfg.cache_dir).mkdir(parents=True, exist_ok=True)
-            core().set_property({"CACHE_DIR": cfg.cache_dir})
-        self.compiled = core().compile_model(str(model_path), "CPU", properties)
+            # One cache folder per version and precision: OpenVINO's cache key ignores the
+            # precision hint, and a blob compiled for one precision read in the other gave
+            # empty text.
+            version = ov.__version__.split("-")[0]
+            cache = Path(cfg.cache_dir) / f"openvino-{version}-{cfg.precision}"
+            cache.mkdir(parents=True, exist_ok=True)
+            properties["CACHE_DIR"] = str(cache)
+        model = core().read_model(str(model_path))
+        if greedy_ctc:
+            model = add_greedy_head(model)
+        self.compiled = core().compile_model(model, "CPU", properties)
         self.request = self.compiled.create_infer_request()
         self._input_names = [port.get_any_name() for port in self.compiled.inputs]
 
@@ -107,11 +118,19 @@ class OpenVINOEngine(RunnerEngine):
 
     def get_default_runner_builder(self):
         def build(
-            *, model_dir: Path | None, engine_config: dict[str, Any], **_: Any
+            *,
+            model_dir: Path | None,
+            model_config: dict[str, Any] | None,
+            engine_config: dict[str, Any],
+            **_: Any,
         ) -> OpenVINORunner:
             if model_dir is None:
                 raise ValueError("engine 'openvino' needs a model folder")
-            return OpenVINORunner(Path(model_dir) / "inference.onnx", engine_config)
+            return OpenVINORunner(
+                Path(model_dir) / "inference.onnx",
+                engine_config,
+                greedy_ctc=wants_greedy_ctc(model_config),
+            )
 
         return build
 
@@ -124,4 +143,6 @@ def enable_for(model_names: tuple[str, ...]) -> None:
     """Let these models run on OpenVINO with the predictor PaddleX uses for ONNX Runtime."""
     for name in model_names:
         predictor = get_binding(name, "onnxruntime").predictor
+        if predictor is TextRecRunnerPredictor:  # its runner returns greedy CTC (see there)
+            predictor = GreedyTextRecPredictor
         register_predictor_binding_map(predictor, {ENGINE_NAME: (name,)})
