@@ -119,7 +119,9 @@ class OcrRun(models.Model):
     pages_total = models.PositiveIntegerField()
     pages_done = models.PositiveIntegerField(default=0)
     pages_failed = models.PositiveIntegerField(default=0)
-    attempt = models.PositiveIntegerField(default=1, help_text="1 for the upload, +1 per reprocess.")
+    attempt = models.PositiveIntegerField(
+        default=1, help_text="1 for the upload, +1 per reprocess."
+    )
     error = models.TextField(blank=True)
     queued_at = models.DateTimeField(auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -151,7 +153,10 @@ class Page(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
     number = models.PositiveIntegerField(help_text="1-based.")
     run = models.ForeignKey(
-        OcrRun, null=True, on_delete=models.SET_NULL, related_name="pages",
+        OcrRun,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="pages",
         help_text="The run this page belongs to now.",
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)

@@ -8,12 +8,14 @@ or locked with a password, raises an error whose message says which of these it 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from .errors import BadImageError
@@ -57,8 +59,8 @@ class EncryptedFileError(BadImageError):
     """The PDF needs a password to open."""
 
 
-class TooLargeError(BadImageError):
-    """More pages or pixels than the limits allow."""
+class TooManyPagesError(BadImageError):
+    """More pages than the limit allows."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def inspect(source: Source, *, max_pages: int | None = None) -> FileInfo:
     if count == 0:
         raise EmptyFileError("the PDF has no pages")
     if max_pages is not None and count > max_pages:
-        raise TooLargeError(f"the file has {count} pages, over the limit of {max_pages}")
+        raise TooManyPagesError(f"the file has {count} pages, over the limit of {max_pages}")
     return FileInfo(file_type=file_type, mime_type=MIME_TYPES[file_type], page_count=count)
 
 
@@ -143,15 +145,29 @@ def _open_pdf(source: Source) -> Iterator[pdfium.PdfDocument]:
     try:
         pdf = pdfium.PdfDocument(source)
     except pdfium.PdfiumError as e:
-        if "password" in str(e).lower():
-            raise EncryptedFileError(
-                "the PDF is protected by a password: save an unprotected copy and upload that"
-            ) from None
-        raise CorruptFileError(f"the PDF is damaged and cannot be read ({e})") from None
+        raise _pdf_load_error(source, e) from None
     try:
         yield pdf
     finally:
         pdf.close()
+
+
+def _pdf_load_error(source: Source, error: pdfium.PdfiumError) -> BadImageError:
+    """Why pdfium could not open the PDF. pdfium leaves its last error code untouched for some
+    failures (an empty page tree), so the code may be a previous document's: the content
+    decides too."""
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    if error.err_code == pdfium_c.FPDF_ERR_PASSWORD and b"/Encrypt" in data:
+        return EncryptedFileError(
+            "the PDF is protected by a password: save an unprotected copy and upload that"
+        )
+    if _EMPTY_PAGE_TREE.search(data) and not _PAGE_OBJECT.search(data):
+        return EmptyFileError("the PDF has no pages")
+    return CorruptFileError("the PDF is damaged and cannot be read")
+
+
+_EMPTY_PAGE_TREE = re.compile(rb"/Count\s+0\b")
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page\b(?!s)")
 
 
 @contextmanager

@@ -15,7 +15,8 @@ class Command(BaseCommand):
         users = get_user_model()
         username = os.environ.get("OCRSITE_ADMIN_USER", "admin")
         if users.objects.filter(username=username).exists() or (
-            "OCRSITE_ADMIN_USER" not in os.environ and users.objects.filter(is_superuser=True).exists()
+            "OCRSITE_ADMIN_USER" not in os.environ
+            and users.objects.filter(is_superuser=True).exists()
         ):
             self.stdout.write("administrator: already set up")
             return

@@ -1,0 +1,205 @@
+"""The Django admin: documents with their pages and runs, the runtime settings row.
+
+django-q2 registers its own task, failure, schedule and queue pages; DRF's authtoken app its
+token page. Actions call the same services as the API.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import redirect
+
+from . import services
+from .api.errors import ApplicationError
+from .models import Document, OcrRun, Page, RuntimeSettings
+from .selectors import runtime_config
+
+
+class PageInline(admin.TabularInline):
+    model = Page
+    fields = ["number", "status", "error", "width", "height", "dpi", "attempts", "reviewed"]
+    readonly_fields = ["number", "status", "error", "width", "height", "dpi", "attempts"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    max_num = 0
+
+
+class OcrRunInline(admin.TabularInline):
+    model = OcrRun
+    fields = [
+        "attempt",
+        "pipeline",
+        "backend",
+        "precision",
+        "status",
+        "pages_done",
+        "pages_failed",
+        "pages_total",
+        "queued_at",
+        "started_at",
+        "finished_at",
+        "error",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "name",
+        "owner",
+        "status",
+        "page_count",
+        "file_type",
+        "reviewed",
+        "created_at",
+    ]
+    list_filter = ["status", "reviewed", "file_type", "created_at", "owner"]
+    search_fields = ["name", "sha256", "owner__username", "pages__lines__text"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "uid",
+        "original",
+        "sha256",
+        "file_type",
+        "mime_type",
+        "size",
+        "page_count",
+        "status",
+        "error",
+        "created_at",
+        "updated_at",
+        "reviewed_at",
+    ]
+    inlines = [OcrRunInline, PageInline]
+    actions = ["reprocess", "cancel"]
+
+    def get_search_results(self, request, queryset, search_term):  # type: ignore[no-untyped-def]
+        results, _ = super().get_search_results(request, queryset, search_term)
+        return results, True  # searching lines joins many rows per document
+
+    @admin.action(description="Reprocess the selected documents (same options)")
+    def reprocess(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
+        done = 0
+        for document in queryset:
+            try:
+                services.document_reprocess(document=document)
+                done += 1
+            except ApplicationError as e:
+                self.message_user(request, f"{document}: {e.message}", messages.ERROR)
+        self.message_user(request, f"{done} document(s) queued again.")
+
+    @admin.action(description="Cancel the selected documents' OCR")
+    def cancel(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
+        done = 0
+        for document in queryset:
+            try:
+                services.ocr_run_cancel(document=document)
+                done += 1
+            except ApplicationError as e:
+                self.message_user(request, f"{document}: {e.message}", messages.WARNING)
+        self.message_user(request, f"{done} document(s) cancelled.")
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["id", "document", "number", "status", "attempts", "reviewed", "finished_at"]
+    list_filter = ["status", "reviewed"]
+    search_fields = ["document__name"]
+    raw_id_fields = ["document", "run"]
+    readonly_fields = [
+        "document",
+        "number",
+        "run",
+        "status",
+        "error",
+        "token",
+        "attempts",
+        "enqueued_at",
+        "claimed_at",
+        "finished_at",
+        "image",
+        "width",
+        "height",
+        "dpi",
+        "ocr_width",
+        "ocr_height",
+        "angle",
+        "timings",
+        "raw",
+        "markdown",
+    ]
+
+
+@admin.register(OcrRun)
+class OcrRunAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "document",
+        "attempt",
+        "pipeline",
+        "status",
+        "pages_done",
+        "pages_failed",
+        "pages_total",
+        "queued_at",
+        "finished_at",
+        "ocr_seconds",
+    ]
+    list_filter = ["status", "pipeline", "backend", "precision"]
+    search_fields = ["document__name", "error"]
+    raw_id_fields = ["document"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # runs are made by uploads and reprocessing
+
+    def has_change_permission(self, request: HttpRequest, obj: OcrRun | None = None) -> bool:
+        return False
+
+
+class RuntimeSettingsForm(forms.ModelForm):
+    class Meta:
+        model = RuntimeSettings
+        fields = "__all__"
+
+    def clean(self) -> dict:
+        """Refuse options the engine would refuse on every page."""
+        data = super().clean()
+        pipeline = data.get("default_pipeline") or runtime_config().pipeline
+        try:
+            services.options_validate(pipeline=pipeline, options=data.get("default_options") or {})
+        except ApplicationError as e:
+            raise forms.ValidationError({"default_options": e.message}) from None
+        return data
+
+
+@admin.register(RuntimeSettings)
+class RuntimeSettingsAdmin(admin.ModelAdmin):
+    """One row; blank fields keep the environment's defaults."""
+
+    form = RuntimeSettingsForm
+    fieldsets = [
+        ("OCR", {"fields": ["default_pipeline", "default_options", "backend", "precision"]}),
+        ("Limits", {"fields": ["pdf_dpi", "max_page_pixels", "max_upload_mb", "max_pages"]}),
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return not RuntimeSettings.objects.exists()
+
+    def has_delete_permission(
+        self, request: HttpRequest, obj: RuntimeSettings | None = None
+    ) -> bool:
+        return False
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None):  # type: ignore[no-untyped-def]
+        """Straight to the one row's form."""
+        row = RuntimeSettings.load()
+        return redirect("admin:documents_runtimesettings_change", row.pk)

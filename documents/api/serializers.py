@@ -1,0 +1,334 @@
+"""The API's shapes: inputs the views validate and outputs they return."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from documents import selectors
+from documents.models import (
+    Block,
+    Document,
+    Line,
+    OcrRun,
+    Page,
+    Pipeline,
+    Status,
+    Table,
+    TableCell,
+)
+
+# --- inputs --------------------------------------------------------------------------------
+
+
+class OptionsField(serializers.JSONField):
+    """Pipeline options by PaddleOCR's names, e.g. {"use_table_recognition": false}.
+
+    A JSON object; in a multipart upload, a JSON string."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(binary=True, **kwargs)  # binary: a string is parsed as JSON
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("options must be a JSON object")
+        return value
+
+
+class RunOptionsInputSerializer(serializers.Serializer):
+    pipeline = serializers.ChoiceField(choices=Pipeline.choices, required=False)
+    options = OptionsField(required=False)
+
+
+class UploadInputSerializer(RunOptionsInputSerializer):
+    file = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True),
+        help_text="One or more files (repeat the multipart field).",
+    )
+
+
+class CorrectionInputSerializer(serializers.Serializer):
+    text = serializers.CharField(
+        allow_null=True,
+        allow_blank=True,
+        trim_whitespace=False,
+        help_text="The corrected text; null removes the correction (back to the engine's).",
+    )
+
+
+class ReviewedInputSerializer(serializers.Serializer):
+    reviewed = serializers.BooleanField(default=True)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class DateOrDateTimeField(serializers.Field):
+    """2025-03-01 (the whole day) or an ISO 8601 date and time."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        text = str(data)
+        try:
+            value = parse_date(text) or parse_datetime(text)
+        except ValueError:
+            value = None
+        if value is None:
+            raise serializers.ValidationError("use a date (2025-03-01) or an ISO date and time")
+        if isinstance(value, datetime.datetime) and timezone.is_naive(value):
+            value = timezone.make_aware(value)
+        return value
+
+
+class DocumentFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Status.choices, required=False)
+    owner = serializers.CharField(required=False, help_text="Username or user id (admins).")
+    created_after = DateOrDateTimeField(required=False)
+    created_before = DateOrDateTimeField(required=False)
+    reviewed = serializers.BooleanField(required=False, allow_null=True, default=None)
+    q = serializers.CharField(
+        required=False, help_text="Text in the name, the recognised or the corrected text."
+    )
+
+
+# --- outputs -------------------------------------------------------------------------------
+
+
+class RunSerializer(serializers.ModelSerializer):
+    duration = serializers.FloatField(allow_null=True, help_text="Seconds, start to finish.")
+    wait = serializers.FloatField(allow_null=True, help_text="Seconds waited in the queue.")
+
+    class Meta:
+        model = OcrRun
+        fields = [
+            "id",
+            "attempt",
+            "pipeline",
+            "options",
+            "backend",
+            "precision",
+            "engine_info",
+            "status",
+            "pages_total",
+            "pages_done",
+            "pages_failed",
+            "error",
+            "queued_at",
+            "started_at",
+            "finished_at",
+            "duration",
+            "wait",
+            "ocr_seconds",
+        ]
+
+
+class PageSummarySerializer(serializers.ModelSerializer):
+    image_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Page
+        fields = [
+            "id",
+            "number",
+            "status",
+            "error",
+            "width",
+            "height",
+            "dpi",
+            "reviewed",
+            "image_url",
+        ]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_image_url(self, page: Page) -> str | None:
+        """Null until the page has been rendered (its turn in the queue)."""
+        if not page.image:
+            return None
+        return reverse("page-image", args=[page.document_id, page.number])
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    owner = serializers.CharField(source="owner.get_username", read_only=True)
+    pages_total = serializers.SerializerMethodField()
+    pages_done = serializers.SerializerMethodField()
+    pages_failed = serializers.SerializerMethodField()
+    queue_position = serializers.SerializerMethodField()
+    original_url = serializers.SerializerMethodField()
+    run = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = [
+            "id",
+            "name",
+            "status",
+            "error",
+            "pages_total",
+            "pages_done",
+            "pages_failed",
+            "queue_position",
+            "file_type",
+            "mime_type",
+            "size",
+            "page_count",
+            "sha256",
+            "owner",
+            "owner_id",
+            "reviewed",
+            "reviewed_at",
+            "created_at",
+            "updated_at",
+            "original_url",
+            "run",
+        ]
+
+    def _run(self, document: Document) -> OcrRun | None:
+        return selectors.current_run(document)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_pages_total(self, document: Document) -> int:
+        run = self._run(document)
+        return run.pages_total if run else document.page_count
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_pages_done(self, document: Document) -> int:
+        run = self._run(document)
+        return run.pages_done if run else 0
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_pages_failed(self, document: Document) -> int:
+        run = self._run(document)
+        return run.pages_failed if run else 0
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_queue_position(self, document: Document) -> int | None:
+        """1 = next to start; null unless the document is queued."""
+        return selectors.queue_position(document, self._run(document))
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_original_url(self, document: Document) -> str:
+        return reverse("document-original", args=[document.pk])
+
+    @extend_schema_field(RunSerializer(allow_null=True))
+    def get_run(self, document: Document) -> dict[str, Any] | None:
+        run = self._run(document)
+        return RunSerializer(run).data if run else None
+
+
+class DocumentDetailSerializer(DocumentSerializer):
+    pages = PageSummarySerializer(many=True, read_only=True)
+
+    class Meta(DocumentSerializer.Meta):
+        fields = [*DocumentSerializer.Meta.fields, "pages"]
+
+
+class PaginatedDocumentListSerializer(serializers.Serializer):
+    """One page of the document list."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = DocumentSerializer(many=True)
+
+
+class RejectedFileSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    code = serializers.CharField(help_text="empty_file, unsupported_file, corrupt_file, ...")
+    message = serializers.CharField()
+
+
+class UploadResultSerializer(serializers.Serializer):
+    documents = DocumentSerializer(many=True)
+    rejected = RejectedFileSerializer(many=True, help_text="Files refused, with the reason.")
+
+
+class LineSerializer(serializers.ModelSerializer):
+    effective_text = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Line
+        fields = [
+            "id",
+            "order",
+            "text",
+            "corrected_text",
+            "effective_text",
+            "score",
+            "box",
+            "polygon",
+        ]
+
+
+class BlockSerializer(serializers.ModelSerializer):
+    effective_content = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Block
+        fields = [
+            "id",
+            "order",
+            "label",
+            "box",
+            "polygon",
+            "content",
+            "corrected_content",
+            "effective_content",
+        ]
+
+
+class TableCellSerializer(serializers.ModelSerializer):
+    effective_text = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = TableCell
+        fields = [
+            "id",
+            "row",
+            "col",
+            "rowspan",
+            "colspan",
+            "text",
+            "corrected_text",
+            "effective_text",
+            "box",
+        ]
+
+
+class TableSerializer(serializers.ModelSerializer):
+    cells = TableCellSerializer(many=True, read_only=True)
+    block_id = serializers.IntegerField(allow_null=True, read_only=True)
+
+    class Meta:
+        model = Table
+        fields = ["id", "order", "block_id", "html", "box", "cells"]
+
+
+class PageDetailSerializer(PageSummarySerializer):
+    document_id = serializers.IntegerField(read_only=True)
+    blocks = BlockSerializer(many=True, read_only=True)
+    lines = LineSerializer(many=True, read_only=True)
+    tables = TableSerializer(many=True, read_only=True)
+
+    class Meta(PageSummarySerializer.Meta):
+        fields = [
+            *PageSummarySerializer.Meta.fields,
+            "document_id",
+            "ocr_width",
+            "ocr_height",
+            "angle",
+            "attempts",
+            "timings",
+            "markdown",
+            "blocks",
+            "lines",
+            "tables",
+        ]
+
+
+class PageRawSerializer(serializers.Serializer):
+    raw = serializers.JSONField(allow_null=True, help_text="PaddleOCR's own page result.")

@@ -1,0 +1,307 @@
+"""Thin API views: validate the input, call one selector or service, shape the output.
+
+A document someone may not see is "not found" for them, on every endpoint (reads, writes,
+downloads), so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, QuerySet
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import ModelSerializer
+from rest_framework.views import APIView
+
+from documents import selectors, services
+from documents.models import Document, Page
+
+from . import serializers as s
+from .errors import ApplicationError
+
+ERRORS = {
+    400: OpenApiResponse(description="Invalid input (the error envelope)."),
+    404: OpenApiResponse(description="No such object, or not yours."),
+}
+
+
+class DocumentPagination(PageNumberPagination):
+    page_size = 25
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _document(request: Request, pk: int) -> Document:
+    return get_object_or_404(selectors.document_visible(user=request.user), pk=pk)
+
+
+def _detail(request: Request, pk: int) -> Response:
+    try:
+        document = selectors.document_get(user=request.user, pk=pk)
+    except Document.DoesNotExist:
+        raise ApplicationError("Not found.", code="not_found", status=404) from None
+    return Response(s.DocumentDetailSerializer(document).data)
+
+
+class DocumentListApi(APIView):
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        parameters=[s.DocumentFilterSerializer],
+        responses={200: s.PaginatedDocumentListSerializer, **ERRORS},
+        operation_id="documents_list",
+    )
+    def get(self, request: Request) -> Response:
+        filters = s.DocumentFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        args = filters.validated_data
+        documents = selectors.document_list(
+            user=request.user,
+            status=args.get("status"),
+            owner=args.get("owner"),
+            created_after=args.get("created_after"),
+            created_before=args.get("created_before"),
+            reviewed=args.get("reviewed"),
+            search=args.get("q"),
+        )
+        paginator = DocumentPagination()
+        page = paginator.paginate_queryset(documents, request, view=self)
+        return paginator.get_paginated_response(s.DocumentSerializer(page, many=True).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.UploadInputSerializer},
+        responses={201: s.UploadResultSerializer, **ERRORS},
+        operation_id="documents_upload",
+    )
+    def post(self, request: Request) -> Response:
+        """Upload one or more files; each good file becomes a queued document.
+
+        Files that cannot be read are listed in `rejected` with the reason; the others are
+        still created. When no file is accepted the answer is a 400 (413 when too large)."""
+        data = s.UploadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        created, rejected = [], []
+        for upload in data.validated_data["file"]:
+            try:
+                created.append(
+                    services.document_create(
+                        owner=request.user,
+                        upload=upload,
+                        pipeline=data.validated_data.get("pipeline"),
+                        options=data.validated_data.get("options"),
+                    )
+                )
+            except ApplicationError as e:
+                if e.code == "invalid_options":
+                    raise  # the same for every file of the request
+                rejected.append({"name": upload.name, "code": e.code, "message": e.message})
+        if not created:
+            first = rejected[0]
+            raise ApplicationError(
+                first["message"] if len(rejected) == 1 else "No file was accepted.",
+                code=first["code"],
+                status=413 if all(r["code"] == "too_large" for r in rejected) else 400,
+                extra={"files": rejected},
+            )
+        documents = selectors.document_list(user=request.user).filter(
+            pk__in=[d.pk for d in created]
+        )
+        body = {"documents": s.DocumentSerializer(documents, many=True).data, "rejected": rejected}
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class DocumentDetailApi(APIView):
+    @extend_schema(responses={200: s.DocumentDetailSerializer, **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        return _detail(request, pk)
+
+    @extend_schema(responses={204: None, **ERRORS})
+    def delete(self, request: Request, pk: int) -> Response:
+        services.document_delete(document=_document(request, pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class DocumentReprocessApi(APIView):
+    @extend_schema(
+        request=s.RunOptionsInputSerializer,
+        responses={202: s.DocumentDetailSerializer, **ERRORS},
+        operation_id="documents_reprocess",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Run OCR again on every page, with other options if given (whatever the status)."""
+        document = _document(request, pk)
+        data = s.RunOptionsInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.document_reprocess(
+            document=document,
+            pipeline=data.validated_data.get("pipeline"),
+            options=data.validated_data.get("options"),
+        )
+        response = _detail(request, pk)
+        response.status_code = status.HTTP_202_ACCEPTED
+        return response
+
+
+class DocumentCancelApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={
+            200: s.DocumentDetailSerializer,
+            404: ERRORS[404],
+            409: OpenApiResponse(description="Not queued or running (code not_active)."),
+        },
+        operation_id="documents_cancel",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Stop a queued or running document (409 when it is not active)."""
+        services.ocr_run_cancel(document=_document(request, pk))
+        return _detail(request, pk)
+
+
+class DocumentReviewedApi(APIView):
+    @extend_schema(
+        request=s.ReviewedInputSerializer,
+        responses={200: s.DocumentDetailSerializer, **ERRORS},
+        operation_id="documents_reviewed",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Mark the document (and all its pages) reviewed, or {"reviewed": false} to unmark."""
+        data = s.ReviewedInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.document_mark_reviewed(
+            document=_document(request, pk), reviewed=data.validated_data["reviewed"]
+        )
+        return _detail(request, pk)
+
+
+class DocumentOriginalApi(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): bytes, **ERRORS})
+    def get(self, request: Request, pk: int) -> FileResponse:
+        """The uploaded file, as it was uploaded."""
+        document = _document(request, pk)
+        return _file(document.original, document.mime_type, attachment=document.name)
+
+
+def _page(request: Request, pk: int, number: int) -> Page:
+    try:
+        return selectors.page_get(user=request.user, document_pk=pk, number=number)
+    except Page.DoesNotExist:
+        raise ApplicationError("Not found.", code="not_found", status=404) from None
+
+
+class PageDetailApi(APIView):
+    @extend_schema(responses={200: s.PageDetailSerializer, **ERRORS})
+    def get(self, request: Request, pk: int, number: int) -> Response:
+        """One page with its blocks, lines and tables (boxes in ocr_width x ocr_height)."""
+        return Response(s.PageDetailSerializer(_page(request, pk, number)).data)
+
+
+class PageRawApi(APIView):
+    @extend_schema(responses={200: s.PageRawSerializer, **ERRORS})
+    def get(self, request: Request, pk: int, number: int) -> Response:
+        """PaddleOCR's own page result, as the engine returned it."""
+        return Response({"raw": _page(request, pk, number).raw})
+
+
+class PageImageApi(APIView):
+    @extend_schema(responses={(200, "image/png"): bytes, **ERRORS})
+    def get(self, request: Request, pk: int, number: int) -> FileResponse:
+        """The page image the engine read (PNG); 404 until the page has been rendered."""
+        page = _page(request, pk, number)
+        if not page.image:
+            raise ApplicationError(
+                "The page has not been rendered yet.", code="not_rendered", status=404
+            )
+        return _file(page.image, "image/png")
+
+
+class PageReviewedApi(APIView):
+    @extend_schema(
+        request=s.ReviewedInputSerializer,
+        responses={200: s.PageSummarySerializer, **ERRORS},
+        operation_id="pages_reviewed",
+    )
+    def post(self, request: Request, pk: int, number: int) -> Response:
+        data = s.ReviewedInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        page = services.page_mark_reviewed(
+            page=_page(request, pk, number), reviewed=data.validated_data["reviewed"]
+        )
+        return Response(s.PageSummarySerializer(page).data)
+
+
+def _file(field: object, content_type: str, *, attachment: str | None = None) -> FileResponse:
+    try:
+        handle = field.open("rb")  # type: ignore[attr-defined]
+    except FileNotFoundError:
+        raise ApplicationError(
+            "The file is missing from storage; ask an administrator.",
+            code="file_missing",
+            status=410,
+        ) from None
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=attachment is not None,
+        filename=attachment or "",
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+class _CorrectionApi(APIView):
+    """PATCH {"text": ...}: the staff's correction of one result (null removes it)."""
+
+    output: type[ModelSerializer]
+
+    def objects(self, request: Request) -> QuerySet:
+        raise NotImplementedError
+
+    def correct(self, obj: Model, text: str | None) -> Model:
+        raise NotImplementedError
+
+    def patch(self, request: Request, pk: int) -> Response:
+        obj = get_object_or_404(self.objects(request), pk=pk)
+        data = s.CorrectionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return Response(self.output(self.correct(obj, data.validated_data["text"])).data)
+
+
+@extend_schema(request=s.CorrectionInputSerializer, responses={200: s.LineSerializer, **ERRORS})
+class LineApi(_CorrectionApi):
+    output = s.LineSerializer
+
+    def objects(self, request: Request) -> QuerySet:
+        return selectors.line_visible(user=request.user)
+
+    def correct(self, obj: Model, text: str | None) -> Model:
+        return services.line_correct(line=obj, text=text)
+
+
+@extend_schema(request=s.CorrectionInputSerializer, responses={200: s.BlockSerializer, **ERRORS})
+class BlockApi(_CorrectionApi):
+    output = s.BlockSerializer
+
+    def objects(self, request: Request) -> QuerySet:
+        return selectors.block_visible(user=request.user)
+
+    def correct(self, obj: Model, text: str | None) -> Model:
+        return services.block_correct(block=obj, text=text)
+
+
+@extend_schema(
+    request=s.CorrectionInputSerializer, responses={200: s.TableCellSerializer, **ERRORS}
+)
+class TableCellApi(_CorrectionApi):
+    output = s.TableCellSerializer
+
+    def objects(self, request: Request) -> QuerySet:
+        return selectors.table_cell_visible(user=request.user)
+
+    def correct(self, obj: Model, text: str | None) -> Model:
+        return services.table_cell_correct(cell=obj, text=text)

@@ -1,0 +1,183 @@
+"""Reads: documents a user may see, their pages and results, progress and queue position,
+and the runtime settings in force (the admin's row over the environment's defaults)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from .models import (
+    Block,
+    Document,
+    Line,
+    OcrRun,
+    Page,
+    RuntimeSettings,
+    Status,
+    Table,
+    TableCell,
+)
+
+User = AbstractBaseUser | AnonymousUser
+
+
+@dataclass(frozen=True)
+class RuntimeConfig:
+    pipeline: str
+    options: dict[str, Any] = field(default_factory=dict)
+    backend: str = "openvino"
+    precision: str = "f32"
+    pdf_dpi: int = 200
+    max_page_pixels: int = 40_000_000
+    max_upload_mb: int = 100
+    max_pages: int = 300
+
+
+def runtime_config() -> RuntimeConfig:
+    """The settings in force now: each field of the admin's row where set, else the env's."""
+    row = RuntimeSettings.objects.filter(pk=1).first() or RuntimeSettings()
+    engine = settings.OCR_ENGINE
+    return RuntimeConfig(
+        pipeline=row.default_pipeline or engine["DEFAULT_PIPELINE"],
+        options=dict(row.default_options or {}),
+        backend=row.backend or engine["BACKEND"],
+        precision=row.precision or engine["PRECISION"],
+        pdf_dpi=row.pdf_dpi or settings.PDF_DPI,
+        max_page_pixels=row.max_page_pixels or settings.MAX_PAGE_PIXELS,
+        max_upload_mb=row.max_upload_mb or settings.MAX_UPLOAD_MB,
+        max_pages=row.max_pages or settings.MAX_PAGES,
+    )
+
+
+def sees_everything(user: User) -> bool:
+    return bool(user.is_authenticated and (user.is_staff or user.is_superuser))
+
+
+def document_visible(*, user: User) -> QuerySet[Document]:
+    """Documents `user` may read and change: their own; admins (staff, superusers) see all."""
+    documents = Document.objects.select_related("owner")
+    if sees_everything(user):
+        return documents
+    if not user.is_authenticated:
+        return documents.none()
+    return documents.filter(owner=user)
+
+
+def document_list(
+    *,
+    user: User,
+    status: str | None = None,
+    owner: str | None = None,
+    created_after: dt.datetime | dt.date | None = None,
+    created_before: dt.datetime | dt.date | None = None,
+    reviewed: bool | None = None,
+    search: str | None = None,
+) -> QuerySet[Document]:
+    documents = document_visible(user=user)
+    if status:
+        documents = documents.filter(status=status)
+    if owner:
+        by_id = Q(owner__pk=int(owner)) if owner.isdigit() else Q()
+        documents = documents.filter(Q(owner__username=owner) | by_id)
+    if created_after:
+        documents = documents.filter(**_date_filter("gte", created_after))
+    if created_before:
+        documents = documents.filter(**_date_filter("lte", created_before))
+    if reviewed is not None:
+        documents = documents.filter(reviewed=reviewed)
+    if search:
+        documents = documents.filter(_text_match(search.strip()))
+    return documents.prefetch_related(_current_run_prefetch())
+
+
+def _date_filter(op: str, value: dt.datetime | dt.date) -> dict[str, Any]:
+    if isinstance(value, dt.datetime):
+        return {f"created_at__{op}": value}
+    return {f"created_at__date__{op}": value}
+
+
+def _text_match(term: str) -> Q:
+    """Documents whose name, or any recognised or corrected text, contains `term`.
+
+    Case-insensitive containment works for every script (Chinese has no word spaces to index
+    by) on SQLite and PostgreSQL alike.
+    """
+    in_lines = Line.objects.filter(
+        Q(text__icontains=term) | Q(corrected_text__icontains=term),
+        page__document=OuterRef("pk"),
+    )
+    in_blocks = Block.objects.filter(
+        Q(content__icontains=term) | Q(corrected_content__icontains=term),
+        page__document=OuterRef("pk"),
+    )
+    in_cells = TableCell.objects.filter(
+        Q(text__icontains=term) | Q(corrected_text__icontains=term),
+        table__page__document=OuterRef("pk"),
+    )
+    return Q(name__icontains=term) | Exists(in_lines) | Exists(in_blocks) | Exists(in_cells)
+
+
+def _current_run_prefetch() -> Prefetch:
+    return Prefetch("runs", queryset=OcrRun.objects.order_by("-queued_at", "-id"))
+
+
+def document_get(*, user: User, pk: int) -> Document:
+    """One visible document with its runs and pages; raises Document.DoesNotExist."""
+    return (
+        document_visible(user=user)
+        .prefetch_related(
+            _current_run_prefetch(), Prefetch("pages", Page.objects.order_by("number"))
+        )
+        .get(pk=pk)
+    )
+
+
+def current_run(document: Document) -> OcrRun | None:
+    """The latest run (prefetched by the selectors above)."""
+    runs = list(document.runs.all())
+    return max(runs, key=lambda r: (r.queued_at, r.pk)) if runs else None
+
+
+def queue_position(document: Document, run: OcrRun | None) -> int | None:
+    """1 for the next run to start; None unless the document is waiting in the queue.
+
+    Counts the runs still waiting that were queued before this one (pages are worked first
+    come, first served).
+    """
+    if run is None or run.status != Status.QUEUED:
+        return None
+    ahead = OcrRun.objects.filter(status=Status.QUEUED).filter(
+        Q(queued_at__lt=run.queued_at) | Q(queued_at=run.queued_at, pk__lt=run.pk)
+    )
+    return ahead.count() + 1
+
+
+def page_get(*, user: User, document_pk: int, number: int) -> Page:
+    """A page of a visible document with its results; raises Page.DoesNotExist."""
+    return (
+        Page.objects.filter(document__in=document_visible(user=user))
+        .select_related("document")
+        .prefetch_related(
+            Prefetch("blocks", Block.objects.order_by("order")),
+            Prefetch("lines", Line.objects.order_by("order")),
+            Prefetch("tables", Table.objects.order_by("order").prefetch_related("cells")),
+        )
+        .get(document_id=document_pk, number=number)
+    )
+
+
+def line_visible(*, user: User) -> QuerySet[Line]:
+    return Line.objects.filter(page__document__in=document_visible(user=user))
+
+
+def block_visible(*, user: User) -> QuerySet[Block]:
+    return Block.objects.filter(page__document__in=document_visible(user=user))
+
+
+def table_cell_visible(*, user: User) -> QuerySet[TableCell]:
+    return TableCell.objects.filter(table__page__document__in=document_visible(user=user))

@@ -1,0 +1,112 @@
+"""django-q2 tasks. A message carries a page id and its token, nothing else; the worker reads
+the rest from the database, so a message that comes twice, or too late, changes nothing.
+
+Each worker process keeps one engine, built and warmed when the worker starts (`post_spawn`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Any
+
+from django.dispatch import receiver
+from django_q.signals import post_spawn
+
+from . import services
+from .engine import Engine
+from .engine.errors import EngineError
+from .engine.types import PageResult
+from .engine_settings import configured_engine
+from .models import Page
+from .selectors import runtime_config
+
+logger = logging.getLogger(__name__)
+
+
+def ocr_page(page_id: int, token: str) -> str:
+    """Read one page: claim it, render its image, OCR it, save its results."""
+    page = services.page_claim(page_id=page_id, token=token)
+    if page is None:
+        return "skipped: the page is done, cancelled or replaced"
+    try:
+        result, timings = _read(page)
+    except EngineError as e:
+        services.page_fail(page_id=page_id, token=token, reason=str(e))
+        return f"failed: {e}"
+    except Exception as e:
+        logger.exception("page %s: unexpected error", page_id)
+        services.page_fail(
+            page_id=page_id, token=token, reason=f"internal error ({type(e).__name__}: {e})"
+        )
+        return f"failed: {e}"
+    started = time.perf_counter()
+    engine = _engine(backend=page.run.backend, precision=page.run.precision)
+    engine_info = page.run.engine_info or engine.info()  # asked once per run
+    saved = services.page_result_save(
+        page=page, result=result, engine_info=engine_info, timings=timings
+    )
+    logger.info(
+        "page %s: %s, engine %.2fs, render %.2fs, save %.3fs",
+        page_id,
+        "saved" if saved else "discarded (cancelled or replaced)",
+        result.timings.get("total", 0.0),
+        timings["render"],
+        time.perf_counter() - started,
+    )
+    return "done" if saved else "discarded: cancelled or replaced while reading"
+
+
+def _read(page: Page) -> tuple[PageResult, dict[str, float]]:
+    """The page's image through the engine, with the time spent rendering it."""
+    config = runtime_config()
+    started = time.perf_counter()
+    rendered = services.page_image_render(page=page, config=config)
+    timings = {"render": time.perf_counter() - started}
+    engine = _engine(backend=page.run.backend, precision=page.run.precision)
+    run = partial(engine.run, rendered.image, pipeline=page.run.pipeline, options=page.run.options)
+    if page.image:
+        return run(), timings
+    with ThreadPoolExecutor(max_workers=1) as writer:
+        # The PNG is written while the engine reads the page (zlib works outside the GIL);
+        # it is recorded even when the engine fails, so the page can be looked at.
+        written = writer.submit(services.page_image_write, page=page, rendered=rendered)
+        try:
+            return run(), timings
+        finally:
+            services.page_image_record(page=page, rendered=rendered, name=written.result())
+
+
+def ocr_page_finished(task: Any) -> None:
+    """django-q2 hook: a page task that died without returning (the task timeout stopped it)
+    fails its page with the reason, so the document does not wait forever."""
+    if task.success:
+        return
+    page_id, token = task.args
+    reason = str(task.result or "").splitlines()[0] if task.result else "the task failed"
+    services.page_fail(page_id=page_id, token=token, reason=f"the worker stopped: {reason}")
+
+
+def recover_stalled() -> int:
+    """Scheduled every minute (see the migration that creates the schedule)."""
+    return services.pages_recover_stalled()
+
+
+def _engine(*, backend: str, precision: str) -> Engine:
+    return configured_engine(backend=backend, precision=precision)
+
+
+@receiver(post_spawn)
+def warm_engine(sender: Any, proc_name: str, **kwargs: Any) -> None:
+    """Load the default pipeline's models once per worker, before its first page."""
+    config = runtime_config()
+    started = time.perf_counter()
+    try:
+        _engine(backend=config.backend, precision=config.precision).warm((config.pipeline,))
+    except Exception:
+        # The first page will report the same problem as its failure reason.
+        logger.exception("%s: could not warm the OCR engine", proc_name)
+        return
+    logger.info("%s: OCR engine ready in %.1fs", proc_name, time.perf_counter() - started)

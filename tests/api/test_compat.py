@@ -1,0 +1,65 @@
+"""POST /ocr, the old Flask service's endpoint: same request, same answer, plus a token."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from tests.documents import files
+from tests.pages import encode, render_report
+
+pytestmark = pytest.mark.django_db
+
+
+def ocr(client, payload, **headers):
+    return client.post("/ocr", payload, format="json", **headers)
+
+
+def test_an_image_is_read_synchronously_into_paddleocr_page_results(api):
+    image = base64.b64encode(encode(render_report())).decode()
+    response = ocr(api, {"image": image, "use_doc_orientation_classify": False})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["success"] is True
+    (page,) = body["result"]
+    texts = [b["block_content"] for b in page["parsing_res_list"]]
+    assert any("Office supplies order" in t for t in texts)
+    assert any("<table" in t and "Toner" in t for t in texts)
+    assert page["model_settings"]["use_doc_preprocessor"] is False  # orientation was off
+
+
+def test_a_pdf_gives_one_result_per_page(api):
+    data = files.pdf([files.text_page(["First page here"]), files.text_page(["Second page"])])
+    body = ocr(api, {"image": "data:application/pdf;base64," + base64.b64encode(data).decode()})
+    assert body.status_code == 200 and len(body.json()["result"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("payload", "words"),
+    [
+        ({}, '{"image": "<base64>"}'),
+        ({"image": "@@not base64@@"}, "not valid base64"),
+        ({"image": base64.b64encode(b"plain text").decode()}, "not a supported file type"),
+        ({"image": base64.b64encode(files.encrypted_pdf()).decode()}, "password"),
+        ({"image": base64.b64encode(files.png()).decode(), "use_magic": True}, "unknown option"),
+    ],
+    ids=["no-image", "bad-base64", "not-an-image", "encrypted", "unknown-flag"],
+)
+def test_bad_requests_get_the_old_error_shape(api, payload, words):
+    response = ocr(api, payload)
+    assert response.status_code == 400
+    body = response.json()
+    assert body["success"] is False and words in body["error"]
+
+
+def test_a_token_is_needed(client):
+    response = client.post(
+        "/ocr", {"image": base64.b64encode(files.png()).decode()}, content_type="application/json"
+    )
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert response.json() == {
+        "success": False,
+        "error": "Authentication credentials were not provided.",
+    }

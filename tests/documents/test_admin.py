@@ -1,0 +1,85 @@
+"""The admin: document pages with their pages and runs, actions, the runtime settings row."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_q.conf import Conf
+
+from documents import services
+from documents.models import Document, OcrRun, RuntimeSettings, Status
+from documents.selectors import runtime_config
+from tests.documents import files
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def document(user) -> Document:
+    return services.document_create(owner=user, upload=SimpleUploadedFile("a.png", files.png()))
+
+
+def test_admin_pages_open(admin_client, document):
+    urls = [
+        "/admin/documents/document/",
+        f"/admin/documents/document/{document.pk}/change/",
+        "/admin/documents/document/?status__exact=queued&q=a.png",
+        "/admin/documents/page/",
+        "/admin/documents/ocrrun/",
+        "/admin/django_q/success/",
+        "/admin/django_q/failure/",
+        "/admin/django_q/schedule/",
+        "/admin/authtoken/tokenproxy/",
+    ]
+    if Conf.ORM:
+        urls.append("/admin/django_q/ormq/")  # the waiting messages, with the ORM broker only
+    for url in urls:
+        assert admin_client.get(url).status_code == 200, url
+
+
+def test_cancel_and_reprocess_actions(admin_client, document):
+    changelist = "/admin/documents/document/"
+    admin_client.post(changelist, {"action": "cancel", "_selected_action": [document.pk]})
+    document.refresh_from_db()
+    assert document.status == Status.CANCELLED
+
+    admin_client.post(changelist, {"action": "reprocess", "_selected_action": [document.pk]})
+    document.refresh_from_db()
+    assert document.status == Status.QUEUED
+    assert list(OcrRun.objects.filter(document=document).values_list("attempt", "status")) == [
+        (2, "queued"),
+        (1, "cancelled"),
+    ]
+
+
+def test_the_runtime_settings_row_overrides_the_environment(admin_client, settings):
+    assert runtime_config().pdf_dpi == settings.PDF_DPI
+    response = admin_client.get("/admin/documents/runtimesettings/")
+    assert response.status_code == 302  # straight to the one row
+    form = {
+        "default_pipeline": "ocr",
+        "default_options": '{"use_textline_orientation": false}',
+        "backend": "",
+        "precision": "bf16",
+        "pdf_dpi": "300",
+        "max_page_pixels": "",
+        "max_upload_mb": "5",
+        "max_pages": "",
+    }
+    response = admin_client.post(response.url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    config = runtime_config()
+    assert (config.pipeline, config.precision, config.pdf_dpi, config.max_upload_mb) == (
+        "ocr",
+        "bf16",
+        300,
+        5,
+    )
+    assert config.options == {"use_textline_orientation": False}
+    assert config.backend == settings.OCR_ENGINE["BACKEND"]  # blank: the environment's
+
+    bad = admin_client.post(
+        f"/admin/documents/runtimesettings/{RuntimeSettings.load().pk}/change/",
+        {**form, "default_options": '{"use_magic": true}'},
+    )
+    assert bad.status_code == 200 and "unknown option" in bad.content.decode()
