@@ -66,11 +66,12 @@ test: setup $(DEV_STAMP) chromium
 	cd frontend && $(NPM) test --silent
 	$(PY) -m pytest
 
-# The same suite's integration tests against PostgreSQL and Redis (scale-out mode).
+# The integration tests again, on PostgreSQL and Redis (the scale-out mode), plus those that
+# only make sense there (marked `services`).
 SERVICES_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0}
 test-services: setup $(DEV_STAMP)
-	$(SERVICES_ENV) $(PY) -m pytest -m services
+	$(SERVICES_ENV) $(PY) -m pytest tests/documents tests/api tests/deploy
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
