@@ -44,6 +44,14 @@ class OpenVINORunnerConfig(BaseModel):
 
 @cache
 def core() -> ov.Core:
+    import onnxruntime
+
+    if "OpenVINOExecutionProvider" in onnxruntime.get_available_providers():
+        # onnxruntime-openvino bundles its own OpenVINO: two copies in one process conflict.
+        raise RuntimeError(
+            "onnxruntime-openvino is installed: replace it with plain onnxruntime "
+            "(pip install -r requirements.txt)"
+        )
     return ov.Core()
 
 
