@@ -293,6 +293,23 @@ export interface paths {
         patch: operations["api_lines_partial_update"];
         trace?: never;
     };
+    "/api/status/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Versions, OpenVINO devices, engine settings in force, queue depth, clusters with each worker's memory, and the last finished run with its speed. */
+        get: operations["status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/table-cells/{id}/": {
         parameters: {
             query?: never;
@@ -927,7 +944,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Invalid input (the error envelope). */
+            /** @description Not queued or running (code not_active). */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1325,6 +1342,27 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
             };
         };
     };
