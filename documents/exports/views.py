@@ -12,7 +12,7 @@ where the format has room for one, and `complete: false` in the JSON and the ZIP
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -31,6 +31,7 @@ from documents.exports.document import ExportDocument
 from documents.exports.errors import ExportError
 from documents.exports.from_models import export_from_model
 from documents.exports.zip import write_zip
+from documents.models import Document
 from documents.selectors import document_visible
 
 MAX_DOCUMENTS_PER_ZIP = 50
@@ -141,27 +142,36 @@ class DocumentExportManyApi(APIView):
             raise ApplicationError(
                 f"Document {missing[0]} not found.", code="not_found", status=404
             )
-        exported: list[ExportDocument] = []
-
-        def docs() -> Iterator[ExportDocument]:
-            # One document's results in memory at a time; the ZIP goes to a temporary file.
-            for pk in ids:
-                exported.append(export_from_model(found[pk]))
-                yield exported[-1]
-
-        out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
         try:
-            write_zip(docs(), formats, out)
+            return zip_download([found[pk] for pk in ids], formats)
         except ExportError as e:
-            out.close()
             raise _export_failed(e) from None
-        out.seek(0)
-        stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-        response = FileResponse(
-            out,
-            as_attachment=True,
-            filename=f"ocrsite-export-{stamp}.zip",
-            content_type=ZIP_CONTENT_TYPE,
-        )
-        _progress_headers(response, exported)
-        return response
+
+
+def zip_download(documents: Iterable[Document], formats: Sequence[str]) -> FileResponse:
+    """The documents, in order, as one ZIP download with a manifest.json (the API's and the
+    admin's). Raises ExportError when a writer fails."""
+    exported: list[ExportDocument] = []
+
+    def docs() -> Iterator[ExportDocument]:
+        # One document's results in memory at a time; the ZIP goes to a temporary file.
+        for document in documents:
+            exported.append(export_from_model(document))
+            yield exported[-1]
+
+    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
+    try:
+        write_zip(docs(), formats, out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
+    response = FileResponse(
+        out,
+        as_attachment=True,
+        filename=f"ocrsite-export-{stamp}.zip",
+        content_type=ZIP_CONTENT_TYPE,
+    )
+    _progress_headers(response, exported)
+    return response

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import json
+import zipfile
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_q.conf import Conf
 
 from documents import services
-from documents.models import Document, OcrRun, RuntimeSettings, Status
+from documents.exports import FORMATS
+from documents.models import Document, Line, OcrRun, RuntimeSettings, Status
 from documents.selectors import runtime_config
 from tests.documents import files
+from tests.pages import ENGLISH_LINES
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +90,30 @@ def test_the_runtime_settings_row_overrides_the_environment(admin_client, settin
         {**form, "default_options": '{"use_magic": true}'},
     )
     assert bad.status_code == 200 and "unknown option" in bad.content.decode()
+
+
+def test_export_action_returns_the_selected_documents_as_a_zip(admin_client, user, read_now):
+    first = read_now(user, "first.png", files.png(ENGLISH_LINES[:2]))
+    second = read_now(user, "second.png", files.png(ENGLISH_LINES[2:]))
+    services.document_create(owner=user, upload=SimpleUploadedFile("other.png", files.png()))
+
+    response = admin_client.post(
+        "/admin/documents/document/",
+        {"action": "export_zip", "_selected_action": [first.pk, second.pk]},
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"].startswith("attachment;")
+    bundle = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    manifest = json.loads(bundle.read("manifest.json"))
+    assert [d["id"] for d in manifest["documents"]] == [first.pk, second.pk]  # not "other"
+    assert manifest["complete"] is True
+    for entry, document in zip(manifest["documents"], [first, second], strict=True):
+        assert {f["format"] for f in entry["files"]} == set(FORMATS)
+        for file in entry["files"]:
+            assert bundle.read(file["path"]), file["path"]
+        text = bundle.read(f"{entry['folder']}/{Path(document.name).stem}.txt").decode()
+        lines = Line.objects.filter(page__document=document).order_by("page__number", "order")
+        assert lines and all(line.text in text for line in lines)
+    assert "Revenue" in bundle.read(f"{manifest['documents'][0]['folder']}/first.txt").decode()
