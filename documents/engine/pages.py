@@ -40,6 +40,7 @@ MIME_TYPES = {
 }
 SUPPORTED = "PDF, PNG, JPEG, TIFF, BMP or WebP"
 POINTS_PER_INCH = 72
+PDF_MAX_PIXELS = 17_500_000  # A3 at 300 DPI
 Source = bytes | str | Path  # the file's content, or its path
 
 
@@ -208,10 +209,12 @@ def _render_pdf_page(
         width_pt, height_pt = page.get_size()
         if width_pt <= 0 or height_pt <= 0:
             raise CorruptFileError(f"page {number} of the PDF has no area")
-        # Lower the DPI for oversized pages (posters, drawings) rather than refuse them.
+        # Lower the DPI for oversized pages (posters, drawings) rather than refuse them; past
+        # A3 at 300 DPI more pixels add no text the detector can use, only memory and time.
+        cap = min(max_pixels, PDF_MAX_PIXELS)
         pixels = (width_pt * dpi / POINTS_PER_INCH) * (height_pt * dpi / POINTS_PER_INCH)
-        if pixels > max_pixels:
-            dpi = int(dpi * (max_pixels / pixels) ** 0.5)
+        if pixels > cap:
+            dpi = int(dpi * (cap / pixels) ** 0.5)
         bitmap = page.render(scale=dpi / POINTS_PER_INCH, rev_byteorder=True)
         image = bitmap.to_pil().convert("RGB")
     except pdfium.PdfiumError as e:

@@ -49,6 +49,13 @@ def test_pdf_is_rendered_at_the_dpi_and_lowered_to_the_pixel_cap():
     assert capped.image.width * capped.image.height <= 500_000
 
 
+def test_a_poster_sized_pdf_page_is_rendered_no_larger_than_a3_at_300_dpi():
+    data = files.pdf([files.text_page()], resolution=33.0)  # about 30 x 15 inches
+    page = pages.render_page(data, 1, dpi=300, max_pixels=100_000_000)
+    assert page.dpi < 300
+    assert 15_000_000 < page.image.width * page.image.height <= pages.PDF_MAX_PIXELS
+
+
 @pytest.mark.parametrize(
     ("data", "error", "words"),
     [
