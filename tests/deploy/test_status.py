@@ -31,13 +31,17 @@ def test_status_needs_a_signed_in_user():
     assert APIClient().get("/api/status/").status_code in (401, 403)
 
 
-def test_status_reports_versions_devices_settings_queue_and_the_last_run(api):
+def test_status_reports_versions_devices_settings_queue_and_the_last_run(
+    api, django_capture_on_commit_callbacks
+):
     RuntimeSettings.objects.create(precision="bf16")  # the admin's choice wins over the env
-    document = services.document_create(
-        owner=api.user,
-        upload=ContentFile(pages.encode(pages.render_lines(pages.ENGLISH_LINES)), name="a.png"),
-        pipeline="ocr",
-    )
+    # With Redis the message is sent when the upload commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        document = services.document_create(
+            owner=api.user,
+            upload=ContentFile(pages.encode(pages.render_lines(pages.ENGLISH_LINES)), name="a.png"),
+            pipeline="ocr",
+        )
     queued = api.get("/api/status/").json()
     assert queued["queue"]["queued"] == 1
     assert queued["last_finished_run"] is None
