@@ -143,9 +143,10 @@ def make_cluster(django_db_setup: None, tmp_path: Path) -> Iterator[Callable[...
 
 @pytest.fixture(scope="session")
 def cluster(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
-    """One real cluster for the session (its worker warms the engine once)."""
+    """One real cluster for the session, with one worker (it warms the engine once), so that
+    pages are read one at a time and the tests can see documents wait their turn."""
     log = tmp_path_factory.mktemp("qcluster") / "qcluster.log"
-    running = Cluster(log, CLUSTER_NAME, {}).start()
+    running = Cluster(log, CLUSTER_NAME, {"OCRSITE_WORKERS": "1"}).start()
     yield running
     running.stop()
 
