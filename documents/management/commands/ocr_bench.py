@@ -258,6 +258,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 line + "".join(f" {r['cer'].get(s, float('nan')):12.4f}" for s in sets)
             )
+            if "teds" in r:
+                self.stdout.write(f"  table TEDS (pubtabnet) {r['teds']:.4f}")
             if r["failures"]:
                 self.stdout.write(f"  {r['failures']} pages failed")
             if "rss_mb_after_20" in r:
