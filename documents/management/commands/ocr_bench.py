@@ -107,7 +107,7 @@ class Figures:
         }
         if self.inference:
             out["non_inference_share"] = round(1 - sum(self.inference) / total, 3)
-        if len(self.rss_mb) >= 20:
+        if len(self.rss_mb) > 20:  # a soak: does memory grow after the first pages?
             out["rss_mb_after_20"] = round(self.rss_mb[19])
             out[f"rss_mb_after_{len(self.rss_mb)}"] = round(self.rss_mb[-1])
         if self.teds:
