@@ -6,6 +6,8 @@ token page. Actions call the same services as the API.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -89,27 +91,40 @@ class DocumentAdmin(admin.ModelAdmin):
         results, _ = super().get_search_results(request, queryset, search_term)
         return results, True  # searching lines joins many rows per document
 
-    @admin.action(description="Reprocess the selected documents (same options)")
-    def reprocess(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
-        done = 0
+    def _each(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Document],
+        service: Callable[..., object],
+        *,
+        done: str,
+        level: int,
+    ) -> None:
+        """Run a service on every selected document; one refused document does not stop the rest."""
+        count = 0
         for document in queryset:
             try:
-                services.document_reprocess(document=document)
-                done += 1
+                service(document=document)
+                count += 1
             except ApplicationError as e:
-                self.message_user(request, f"{document}: {e.message}", messages.ERROR)
-        self.message_user(request, f"{done} document(s) queued again.")
+                self.message_user(request, f"{document}: {e.message}", level)
+        self.message_user(request, f"{count} document(s) {done}.")
+
+    @admin.action(description="Reprocess the selected documents (same options)")
+    def reprocess(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
+        self._each(
+            request,
+            queryset,
+            services.document_reprocess,
+            done="queued again",
+            level=messages.ERROR,
+        )
 
     @admin.action(description="Cancel the selected documents' OCR")
     def cancel(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
-        done = 0
-        for document in queryset:
-            try:
-                services.ocr_run_cancel(document=document)
-                done += 1
-            except ApplicationError as e:
-                self.message_user(request, f"{document}: {e.message}", messages.WARNING)
-        self.message_user(request, f"{done} document(s) cancelled.")
+        self._each(
+            request, queryset, services.ocr_run_cancel, done="cancelled", level=messages.WARNING
+        )
 
     @admin.action(description="Export selected (ZIP)")
     def export_zip(self, request: HttpRequest, queryset: QuerySet[Document]) -> FileResponse | None:
