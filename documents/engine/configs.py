@@ -6,6 +6,7 @@ ever looked up on a model hub.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from paddlex.inference.pipelines import load_pipeline_config
 
 from .backends import Backend
 from .builders import orientation, text
+from .builders.structure_config import structure_pipeline_config
 
 
 def ocr_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
@@ -47,27 +49,16 @@ def ocr_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
     return config
 
 
-def _assign_engines(node: Any, backend: Backend) -> None:
-    """Give every model entry in a (nested) pipeline config its engine and engine_config."""
+def _model_entries(node: Any) -> Iterator[dict[str, Any]]:
+    """Every model entry (a dict with a model folder) in a nested pipeline config."""
     if isinstance(node, dict):
         if node.get("model_name") and node.get("model_dir"):
-            engine, engine_config = backend.engine_for(node["model_name"], Path(node["model_dir"]))
-            node["engine"] = engine
-            node["engine_config"] = engine_config
+            yield node
         for value in node.values():
-            _assign_engines(value, backend)
+            yield from _model_entries(value)
     elif isinstance(node, list):
         for value in node:
-            _assign_engines(value, backend)
-
-
-def _model_names(node: Any) -> set[str]:
-    if isinstance(node, dict):
-        names = {node["model_name"]} if node.get("model_dir") else set()
-        return names.union(*(_model_names(v) for v in node.values()))
-    if isinstance(node, list):
-        return set().union(*(_model_names(v) for v in node))
-    return set()
+            yield from _model_entries(value)
 
 
 def pipeline_config(
@@ -77,12 +68,14 @@ def pipeline_config(
     if pipeline == "ocr":
         config = ocr_pipeline_config(model_dirs)
     else:
-        from .builders.structure_config import structure_pipeline_config
-
         config = structure_pipeline_config(model_dirs)
-    _assign_engines(config, backend)
+    entries = list(_model_entries(config))
+    for entry in entries:  # every model gets its engine and engine_config
+        entry["engine"], entry["engine_config"] = backend.engine_for(
+            entry["model_name"], Path(entry["model_dir"])
+        )
     if backend.name == "openvino":
         from .backends.openvino import enable_for
 
-        enable_for(tuple(sorted(_model_names(config))))
+        enable_for(tuple(sorted({entry["model_name"] for entry in entries})))
     return config
