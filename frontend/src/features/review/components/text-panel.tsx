@@ -4,7 +4,7 @@ import { useEffect, useRef } from "react";
 import { EmptyState } from "@/components/empty-state";
 import { useI18n } from "@/lib/i18n";
 
-import type { Block, Line, PageDetail, Selection } from "../types";
+import type { Block, Line, PageDetail, Selection, Table } from "../types";
 import { blockColour } from "../utils/geometry";
 import { blockLabel } from "../utils/labels";
 import { type ReadingOrder, isLow } from "../utils/reading-order";
@@ -78,6 +78,17 @@ export function TextPanel({
     );
   };
 
+  const renderTable = (table: Table) => (
+    <TableGrid
+      table={table}
+      selection={selection}
+      editing={editing}
+      onSelect={onSelect}
+      onEditingChange={onEditingChange}
+      onSave={save.cell}
+    />
+  );
+
   const renderBlock = (block: Block) => {
     const table = page.tables.find((tb) => tb.block_id === block.id);
     const selected = selection?.kind === "block" && selection.id === block.id;
@@ -125,16 +136,7 @@ export function TextPanel({
             />
           </div>
         )}
-        {table && (
-          <TableGrid
-            table={table}
-            selection={selection}
-            editing={editing}
-            onSelect={onSelect}
-            onEditingChange={onEditingChange}
-            onSave={save.cell}
-          />
-        )}
+        {table && renderTable(table)}
         {blockLines.length > 0 && !table && <ol className="text-lines">{blockLines.map(renderLine)}</ol>}
         {blockLines.length > 0 && table && (
           <details open={blockLines.some((l) => selection?.kind === "line" && l.id === selection.id)}>
@@ -156,14 +158,7 @@ export function TextPanel({
             <header>
               <span className="block-label">{t("review.table")}</span>
             </header>
-            <TableGrid
-              table={table}
-              selection={selection}
-              editing={editing}
-              onSelect={onSelect}
-              onEditingChange={onEditingChange}
-              onSave={save.cell}
-            />
+            {renderTable(table)}
           </section>
         ))}
       {loose.length > 0 && <ol className="text-lines">{loose.map(renderLine)}</ol>}
