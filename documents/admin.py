@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest
@@ -221,9 +222,27 @@ class RuntimeSettingsAdmin(admin.ModelAdmin):
 
     form = RuntimeSettingsForm
     fieldsets = [
-        ("OCR", {"fields": ["default_pipeline", "default_options", "backend", "precision"]}),
+        (
+            "OCR",
+            {
+                "fields": [
+                    "default_pipeline",
+                    "default_options",
+                    "backend",
+                    "precision",
+                    "precision_in_force",
+                ]
+            },
+        ),
         ("Limits", {"fields": ["pdf_dpi", "max_page_pixels", "max_upload_mb", "max_pages"]}),
     ]
+    readonly_fields = ["precision_in_force"]
+
+    @admin.display(description="precision in force")
+    def precision_in_force(self, obj: RuntimeSettings) -> str:
+        """What new runs get: the saved setting (or the environment's), `auto` resolved here."""
+        config = runtime_config()
+        return f"{config.precision} ({config.precision_setting} on {settings.OCR_ENGINE['DEVICE']})"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not RuntimeSettings.objects.exists()

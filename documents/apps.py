@@ -7,5 +7,6 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents"
 
     def ready(self) -> None:
-        # Connects the worker's engine warm-up to django-q2's post_spawn signal.
-        from documents import tasks  # noqa: F401
+        # Connects the worker's engine warm-up to django-q2's post_spawn signal, and registers
+        # the check that refuses an engine setting that cannot run here.
+        from documents import checks, tasks  # noqa: F401

@@ -1,8 +1,21 @@
 """The bridge from Django settings to the engine's configuration (the engine never reads them)."""
 
+import json
+import subprocess
+import sys
+from functools import cache
+from typing import Any
+
 from django.conf import settings
 
 from .engine import Engine, EngineConfig, get_engine
+
+# Run in a child process: importing OpenVINO costs a web process memory, and a broken install
+# may crash the interpreter. Imports neither PaddleX nor Django.
+_REPORT = (
+    "import json, sys; from documents.engine.backends.devices import report;"
+    " print(json.dumps(report(*sys.argv[1:])))"
+)
 
 
 def engine_config(*, backend: str | None = None, precision: str | None = None) -> EngineConfig:
@@ -12,6 +25,7 @@ def engine_config(*, backend: str | None = None, precision: str | None = None) -
         models_dir=cfg["MODELS_DIR"],
         backend=backend or cfg["BACKEND"],
         precision=precision or cfg["PRECISION"],
+        device=cfg["DEVICE"],
         threads=cfg["THREADS"],
         cache_dir=cfg["CACHE_DIR"],
         max_pixels=settings.MAX_PAGE_PIXELS,
@@ -21,3 +35,37 @@ def engine_config(*, backend: str | None = None, precision: str | None = None) -
 def configured_engine(*, backend: str | None = None, precision: str | None = None) -> Engine:
     """This process's engine (one per process, reused for every page)."""
     return get_engine(engine_config(backend=backend, precision=precision))
+
+
+@cache
+def openvino_report(backend: str, precision: str, device: str) -> dict[str, Any]:
+    """What OpenVINO says of this setting on this machine, asked once per process:
+    {"devices": [...] or None, "precision": the one in force or None, "error": why not or None}.
+    """
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", _REPORT, backend, precision, device],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=settings.BASE_DIR,
+        )
+    except subprocess.TimeoutExpired:
+        return _failed("the OpenVINO device check did not answer in 60 s")
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        return _failed(f"the OpenVINO device check failed: {last}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _failed(error: str) -> dict[str, Any]:
+    return {"devices": None, "precision": None, "error": error}
+
+
+def precision_in_force(backend: str, precision: str) -> str:
+    """The precision a setting runs at with the configured device: `auto` resolved (by the
+    device's capabilities), a forced one as it is (the engine refuses it if it cannot run)."""
+    if precision != "auto":
+        return precision
+    device = settings.OCR_ENGINE["DEVICE"]
+    return openvino_report(backend, precision, device)["precision"] or precision

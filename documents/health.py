@@ -4,17 +4,14 @@
   slow database never makes a live process look dead.
 - `readyz`: everything a document needs to get through is there: database, broker, OCR models and
   at least one qcluster whose heartbeat is recent. 503 names what fails.
-- `status`: for people and scripts (authenticated): library versions, OpenVINO devices, backend
-  and precision in use, queue depth, the clusters with each worker's memory, the last finished job.
+- `status`: for people and scripts (authenticated): library versions, OpenVINO devices, backend,
+  device and precision in force, queue depth, the clusters with each worker's memory, the last
+  finished job.
 """
 
 from __future__ import annotations
 
-import json
 import socket
-import subprocess
-import sys
-from functools import cache
 from importlib import metadata
 from pathlib import Path
 
@@ -33,6 +30,7 @@ from rest_framework.decorators import api_view
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from documents.engine_settings import openvino_report
 from documents.models import OcrRun, Status
 from documents.selectors import runtime_config
 
@@ -47,7 +45,6 @@ LIBRARIES = (
     "django",
     "django-q2",
 )
-_DEVICES_CHECK = "import json, openvino; print(json.dumps(openvino.Core().available_devices))"
 
 
 @never_cache
@@ -131,11 +128,12 @@ def _live_clusters() -> list[Stat]:
 @api_view(["GET"])
 def status(request: Request) -> Response:
     broker = get_broker()
+    engine, devices = _engine_in_use()
     return Response(
         {
             "versions": {name: _version(name) for name in LIBRARIES},
-            "openvino_devices": openvino_devices(),
-            "engine": _engine_in_use(),
+            "openvino_devices": devices,
+            "engine": engine,
             "last_finished_run": _last_finished_run(),
             "queue": {
                 "broker": broker.info(),
@@ -156,29 +154,22 @@ def _version(distribution: str) -> str | None:
         return None
 
 
-@cache
-def openvino_devices() -> list[str] | str:
-    """The check from the original deployment notes, run in a child process: importing
-    OpenVINO costs a web process memory, and a broken install may crash the interpreter."""
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", _DEVICES_CHECK], capture_output=True, text=True, timeout=60
-        )
-    except subprocess.TimeoutExpired:
-        return "error: the device check did not answer in 60 s"
-    if done.returncode != 0:
-        return f"error: {done.stderr.strip().splitlines()[-1:]}"
-    return json.loads(done.stdout)
-
-
-def _engine_in_use() -> dict:
+def _engine_in_use() -> tuple[dict, list[str] | str]:
+    """The engine setting in force, and the OpenVINO devices present (or why none are)."""
     config = runtime_config()  # the admin's runtime settings over the environment's defaults
-    return {
+    device = settings.OCR_ENGINE["DEVICE"]
+    openvino = openvino_report(config.backend, config.precision_setting, device)
+    devices = openvino["devices"]
+    engine = {
         "backend": config.backend,
-        "precision": config.precision,
+        "device": device,
+        "precision": openvino["precision"],  # in force here; None when the setting cannot run
+        "precision_setting": config.precision_setting,
+        "error": openvino["error"],
         "threads": settings.OCR_ENGINE["THREADS"],
         "default_pipeline": config.pipeline,
     }
+    return engine, devices if devices is not None else f"error: {openvino['error']}"
 
 
 def _last_finished_run() -> dict | None:

@@ -45,7 +45,13 @@ class RuntimeSettings(models.Model):
         choices=[("openvino", "OpenVINO"), ("onnxruntime", "ONNX Runtime"), ("paddle", "Paddle")],
     )
     precision = models.CharField(
-        max_length=8, blank=True, choices=[("f32", "f32"), ("bf16", "bf16")]
+        max_length=8,
+        blank=True,
+        choices=[
+            ("auto", "auto: bf16 where the device has it, else f32"),
+            ("f32", "f32"),
+            ("bf16", "bf16"),
+        ],
     )
     pdf_dpi = models.PositiveIntegerField(null=True, blank=True, help_text="PDF rendering DPI.")
     max_page_pixels = models.PositiveIntegerField(null=True, blank=True)
@@ -111,7 +117,7 @@ class OcrRun(models.Model):
     pipeline = models.CharField(max_length=16, choices=Pipeline.choices)
     options = models.JSONField(default=dict, blank=True)
     backend = models.CharField(max_length=16)
-    precision = models.CharField(max_length=8)
+    precision = models.CharField(max_length=8)  # in force: f32 or bf16 (auto resolved)
     engine_info = models.JSONField(
         default=dict, blank=True, help_text="Model names and library versions, from the worker."
     )

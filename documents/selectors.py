@@ -1,5 +1,6 @@
 """Reads: documents a user may see, their pages and results, progress and queue position,
-and the runtime settings in force (the admin's row over the environment's defaults)."""
+and the runtime settings in force (the admin's row over the environment's defaults, with the
+precision `auto` resolved to the one this machine runs)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from .engine_settings import precision_in_force
 from .models import (
     Block,
     Document,
@@ -31,7 +33,8 @@ class RuntimeConfig:
     pipeline: str
     options: dict[str, Any] = field(default_factory=dict)
     backend: str = "openvino"
-    precision: str = "f32"
+    precision: str = "f32"  # the one in force: "auto" resolved on this machine
+    precision_setting: str = "f32"  # as set: auto, f32 or bf16
     pdf_dpi: int = 200
     max_page_pixels: int = 40_000_000
     max_upload_mb: int = 100
@@ -42,11 +45,14 @@ def runtime_config() -> RuntimeConfig:
     """The settings in force now: each field of the admin's row where set, else the env's."""
     row = RuntimeSettings.objects.filter(pk=1).first() or RuntimeSettings()
     engine = settings.OCR_ENGINE
+    backend = row.backend or engine["BACKEND"]
+    precision = row.precision or engine["PRECISION"]
     return RuntimeConfig(
         pipeline=row.default_pipeline or engine["DEFAULT_PIPELINE"],
         options=dict(row.default_options or {}),
-        backend=row.backend or engine["BACKEND"],
-        precision=row.precision or engine["PRECISION"],
+        backend=backend,
+        precision=precision_in_force(backend, precision),  # what runs get recorded with
+        precision_setting=precision,
         pdf_dpi=row.pdf_dpi or settings.PDF_DPI,
         max_page_pixels=row.max_page_pixels or settings.MAX_PAGE_PIXELS,
         max_upload_mb=row.max_upload_mb or settings.MAX_UPLOAD_MB,

@@ -151,7 +151,10 @@ MAX_PAGE_PIXELS = env_int("OCRSITE_MAX_PAGE_PIXELS", 40_000_000)
 # The OCR engine (documents.engine): one instance per worker process.
 OCR_ENGINE = {
     "BACKEND": env("OCRSITE_BACKEND", "openvino"),  # openvino | onnxruntime | paddle
-    "PRECISION": env("OCRSITE_PRECISION", "f32"),  # f32 | bf16 (openvino only)
+    # auto: bf16 where the device reports BF16 (AVX512_BF16, AMX), else f32 | f32 | bf16
+    "PRECISION": env("OCRSITE_PRECISION", "auto"),
+    # OpenVINO's device, openvino backend only: CPU | GPU | NPU | AUTO, or one like GPU.1
+    "DEVICE": env("OCRSITE_DEVICE", "CPU").strip().upper(),
     "THREADS": env_int("OCRSITE_OCR_THREADS", 2),
     "MODELS_DIR": env("OCRSITE_MODELS_DIR", str(DATA_DIR / "models")),
     "CACHE_DIR": env("OCRSITE_CACHE_DIR", str(DATA_DIR / "cache")),

@@ -8,6 +8,7 @@ and a worker process keeps exactly one (`get_engine`).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import threading
 import time
 from collections.abc import Mapping
@@ -16,7 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .backends import Backend
+from .backends.devices import backend_in_force, precision_in_force
 from .convert import to_page_result
 from .errors import EngineError, ModelMissingError
 from .images import DEFAULT_MAX_PIXELS, ImageSource, load_page
@@ -52,7 +53,8 @@ LIBRARIES = ("paddleocr", "paddlex", "paddlepaddle", "openvino", "onnxruntime")
 class EngineConfig:
     models_dir: str
     backend: str = "openvino"
-    precision: str = "f32"
+    precision: str = "auto"  # bf16 where the device reports BF16, else f32; or f32, bf16
+    device: str = "CPU"  # OpenVINO's device (CPU, GPU, GPU.1, NPU, AUTO): openvino backend only
     threads: int = 2
     cache_dir: str | None = None
     max_pixels: int = DEFAULT_MAX_PIXELS
@@ -103,9 +105,11 @@ def resolve_options(
 
 class Engine:
     def __init__(self, config: EngineConfig) -> None:
-        self.config = config
+        self.backend = backend_in_force(
+            config.backend, config.precision, config.device, config.threads, config.cache_dir
+        )
+        self.config = dataclasses.replace(config, precision=self.backend.precision)
         self.models_dir = Path(config.models_dir)
-        self.backend = Backend(config.backend, config.precision, config.threads, config.cache_dir)
         self._pipelines: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -178,7 +182,8 @@ class Engine:
                 versions[lib] = None
         return {
             "backend": self.backend.name,
-            "precision": self.backend.precision if self.backend.name == "openvino" else "f32",
+            "precision": self.backend.precision,
+            "device": self.backend.device,
             "threads": self.backend.threads,
             "models": sorted(self.installed()),
             "versions": versions,
@@ -190,7 +195,13 @@ _engines_lock = threading.Lock()
 
 
 def get_engine(config: EngineConfig) -> Engine:
-    """The process's engine for this configuration, created on first use."""
+    """The process's engine for this configuration, created on first use.
+
+    Raises EngineError when the configuration cannot run here (device absent, no bf16)."""
+    # Keyed on the precision in force: "auto" and what it resolves to share one engine.
+    config = dataclasses.replace(
+        config, precision=precision_in_force(config.backend, config.precision, config.device)
+    )
     with _engines_lock:
         if config not in _engines:
             _engines[config] = Engine(config)

@@ -3,6 +3,7 @@ the queue, and the last finished run with its speed (a page read by the real eng
 
 from importlib import metadata
 
+import openvino as ov
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
@@ -63,3 +64,33 @@ def test_status_reports_versions_devices_settings_queue_and_the_last_run(
     assert run["ocr_seconds"] > 0
     assert status["ready"] == {"database": "ok", "models": "ok"}
     assert isinstance(status["clusters"], list)
+
+
+def test_status_and_new_runs_show_the_precision_auto_gives_here(api, settings):
+    settings.OCR_ENGINE = {**settings.OCR_ENGINE, "PRECISION": "auto", "DEVICE": "CPU"}
+    core = ov.Core()
+    expected = "bf16" if "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES") else "f32"
+    document = services.document_create(
+        owner=api.user,
+        upload=ContentFile(pages.encode(pages.render_lines(pages.ENGLISH_LINES)), name="a.png"),
+        pipeline="ocr",
+    )
+    assert document.runs.get().precision == expected  # what the run is read with, not "auto"
+
+    status = api.get("/api/status/").json()
+    assert status["openvino_devices"] == core.available_devices
+    engine = status["engine"]
+    assert (engine["precision"], engine["precision_setting"]) == (expected, "auto")
+    assert (engine["device"], engine["error"]) == ("CPU", None)
+
+
+def test_status_names_a_missing_device_and_the_devices_present(api, settings):
+    available = ov.Core().available_devices
+    if any(name.startswith("GPU") for name in available):
+        pytest.skip("this machine has a GPU")
+    settings.OCR_ENGINE = {**settings.OCR_ENGINE, "DEVICE": "GPU"}
+    status = api.get("/api/status/").json()
+    assert status["openvino_devices"] == available
+    assert status["engine"]["device"] == "GPU" and status["engine"]["precision"] is None
+    assert "device GPU is not available" in status["engine"]["error"]
+    assert all(name in status["engine"]["error"] for name in available)

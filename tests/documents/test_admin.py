@@ -7,6 +7,7 @@ import json
 import zipfile
 from pathlib import Path
 
+import openvino as ov
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_q.conf import Conf
@@ -90,6 +91,18 @@ def test_the_runtime_settings_row_overrides_the_environment(admin_client, settin
         {**form, "default_options": '{"use_magic": true}'},
     )
     assert bad.status_code == 200 and "unknown option" in bad.content.decode()
+
+
+def test_the_runtime_settings_row_shows_the_precision_auto_gives_here(admin_client, settings):
+    settings.OCR_ENGINE = {**settings.OCR_ENGINE, "PRECISION": "f32", "DEVICE": "CPU"}
+    capabilities = ov.Core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+    expected = "bf16" if "BF16" in capabilities else "f32"
+    RuntimeSettings.objects.create(precision="auto")  # over the environment's f32
+    config = runtime_config()
+    assert (config.precision, config.precision_setting) == (expected, "auto")
+    page = admin_client.get(f"/admin/documents/runtimesettings/{RuntimeSettings.load().pk}/change/")
+    html = page.content.decode()
+    assert "Precision in force" in html and f"{expected} (auto on CPU)" in html
 
 
 def test_export_action_returns_the_selected_documents_as_a_zip(admin_client, user, read_now):

@@ -19,6 +19,9 @@ def models_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def engine(models_dir, tmp_path_factory) -> Engine:
-    """The default engine: OpenVINO, f32, loaded once for the whole session."""
+    """The default engine with f32 forced (stock PaddleOCR's text on any CPU), loaded once for
+    the whole session."""
     cache = tmp_path_factory.mktemp("ov-cache")
-    return get_engine(EngineConfig(models_dir=str(models_dir), cache_dir=str(cache)))
+    return get_engine(
+        EngineConfig(models_dir=str(models_dir), precision="f32", cache_dir=str(cache))
+    )

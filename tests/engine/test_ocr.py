@@ -87,7 +87,7 @@ def test_the_structure_pipeline_finds_title_text_and_table(engine):
 
 def test_bf16_reads_the_same_text_and_shares_no_cache_with_f32(models_dir, tmp_path):
     """OpenVINO's cache key ignores the precision: each precision must keep its own folder."""
-    from documents.engine.backends.openvino import bf16_supported
+    from documents.engine.backends.devices import bf16_supported
 
     if not bf16_supported():
         pytest.skip("this CPU has no bf16")

@@ -14,24 +14,33 @@ from pathlib import Path
 from typing import Any
 
 BACKENDS = ("openvino", "onnxruntime", "paddle")
-PRECISIONS = ("f32", "bf16")
+# auto: bf16 where the OpenVINO device reports it, f32 elsewhere (devices.precision_in_force).
+PRECISIONS = ("auto", "f32", "bf16")
 ONNXRUNTIME_ONLY = frozenset({"SLANet_plus"})
 
 
 @dataclass(frozen=True)
 class Backend:
+    """A backend as it runs: `precision` is the one in force, never auto (see devices.py)."""
+
     name: str
     precision: str = "f32"
     threads: int = 2
     cache_dir: str | None = None
+    device: str = "CPU"  # OpenVINO's name: CPU, GPU, GPU.1, NPU, AUTO
 
     def __post_init__(self) -> None:
         if self.name not in BACKENDS:
             raise ValueError(f"unknown backend {self.name!r}: choose one of {', '.join(BACKENDS)}")
-        if self.precision not in PRECISIONS:
-            raise ValueError(f"unknown precision {self.precision!r}: choose f32 or bf16")
-        if self.precision == "bf16" and self.name != "openvino":
-            raise ValueError("bf16 precision needs the openvino backend")
+        if self.precision not in ("f32", "bf16"):
+            raise ValueError(f"precision {self.precision!r} is not f32 or bf16")
+        if self.name != "openvino":
+            if self.precision == "bf16":
+                raise ValueError("bf16 precision needs the openvino backend")
+            if self.device != "CPU":
+                raise ValueError(
+                    f"device {self.device} needs the openvino backend: {self.name} runs on the CPU"
+                )
 
     def engine_for(self, model_name: str, model_dir: Path) -> tuple[str, dict[str, Any]]:
         """The PaddleX engine name and engine_config that run this model folder."""
@@ -44,6 +53,7 @@ class Backend:
         if self.name == "openvino" and model_name not in ONNXRUNTIME_ONLY:
             return "openvino", {
                 "precision": self.precision,
+                "device": self.device,
                 "threads": self.threads,
                 "cache_dir": self.cache_dir,
             }

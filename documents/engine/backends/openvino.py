@@ -9,7 +9,6 @@ loaded (onnxruntime-openvino, which bundles another, is not installed).
 from __future__ import annotations
 
 import time
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from paddlex.inference.models.runners.utils import sort_inputs
 from paddlex.inference.models.text_recognition.predictor import TextRecRunnerPredictor
 from pydantic import BaseModel, ConfigDict
 
+from .devices import core
 from .greedy_ctc import GreedyTextRecPredictor, add_greedy_head, wants_greedy_ctc
 
 ENGINE_NAME = "openvino"
@@ -36,57 +36,40 @@ def inference_seconds() -> float:
 class OpenVINORunnerConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    precision: str = "f32"  # f32 | bf16
+    precision: str = "f32"  # f32 | bf16: the one in force (see devices.precision_in_force)
+    device: str = "CPU"
     threads: int = 2
     cache_dir: str | None = None
     performance_hint: str = "LATENCY"  # one page at a time on few cores
 
 
-@cache
-def core() -> ov.Core:
-    import onnxruntime
-
-    if "OpenVINOExecutionProvider" in onnxruntime.get_available_providers():
-        # onnxruntime-openvino bundles its own OpenVINO: two copies in one process conflict.
-        raise RuntimeError(
-            "onnxruntime-openvino is installed: replace it with plain onnxruntime "
-            "(pip install -r requirements.txt)"
-        )
-    return ov.Core()
-
-
-def bf16_supported() -> bool:
-    return "BF16" in core().get_property("CPU", "OPTIMIZATION_CAPABILITIES")
-
-
 class OpenVINORunner(InferenceRunner):
     def __init__(self, model_path: Path, config: dict[str, Any], *, greedy_ctc: bool) -> None:
         cfg = OpenVINORunnerConfig.model_validate(config)
-        if cfg.precision not in ("f32", "bf16"):
-            raise ValueError(f"OpenVINO precision must be f32 or bf16, not {cfg.precision!r}")
-        if cfg.precision == "bf16" and not bf16_supported():
-            raise ValueError("this CPU has no bf16 support: use precision f32")
-        properties = {
+        properties: dict[str, Any] = {
             "PERFORMANCE_HINT": cfg.performance_hint,
-            "INFERENCE_NUM_THREADS": cfg.threads,
             # OpenVINO picks bf16 by itself on CPUs that have it; f32 must be asked for.
             "INFERENCE_PRECISION_HINT": cfg.precision,
-            # The CPU plugin keeps kernels for every input shape it meets (5000 by default);
-            # real pages are all different sizes, so RSS grew ~20 MB a page. No gain measured.
-            "CPU_RUNTIME_CACHE_CAPACITY": 0,
         }
+        if cfg.device in ("CPU", "AUTO"):  # CPU settings: AUTO hands them to the CPU only
+            properties |= {
+                "INFERENCE_NUM_THREADS": cfg.threads,
+                # The CPU plugin keeps kernels for every input shape it meets (5000 by default);
+                # real pages are all different sizes, so RSS grew ~20 MB a page. No gain measured.
+                "CPU_RUNTIME_CACHE_CAPACITY": 0,
+            }
         if cfg.cache_dir:
-            # One cache folder per version and precision: OpenVINO's cache key ignores the
-            # precision hint, and a blob compiled for one precision read in the other gave
+            # One cache folder per version, device and precision: OpenVINO's cache key ignores
+            # the precision hint, and a blob compiled for one setting read in another gave
             # empty text.
             version = ov.__version__.split("-")[0]
-            cache = Path(cfg.cache_dir) / f"openvino-{version}-{cfg.precision}"
+            cache = Path(cfg.cache_dir) / f"openvino-{version}-{cfg.device}-{cfg.precision}"
             cache.mkdir(parents=True, exist_ok=True)
             properties["CACHE_DIR"] = str(cache)
         model = core().read_model(str(model_path))
         if greedy_ctc:
             model = add_greedy_head(model)
-        self.compiled = core().compile_model(model, "CPU", properties)
+        self.compiled = core().compile_model(model, cfg.device, properties)
         self.request = self.compiled.create_infer_request()
         self._input_names = [port.get_any_name() for port in self.compiled.inputs]
 
