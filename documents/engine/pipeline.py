@@ -28,7 +28,7 @@ from .types import PIPELINES, PageResult
 FLAG_DEFAULTS: dict[str, bool] = {
     "use_doc_orientation_classify": True,
     "use_doc_unwarping": False,
-    "use_textline_orientation": True,
+    "use_textline_orientation": False,
     "use_table_recognition": True,
     "use_seal_recognition": False,
     "use_formula_recognition": False,
@@ -62,6 +62,10 @@ class EngineConfig:
     # input at 960 px is faster and was as accurate on real scans (ENGINE.md §4).
     det_limit_side_len: int = 960
     det_limit_type: str = "max"
+    # An orientation classifier turns a page or a line only from this score up (orientation.py):
+    # chosen on ../shared/eval, where lower minimums turned upright pages and receipt lines.
+    doc_orientation_min_score: float = 0.7
+    textline_orientation_min_score: float = 0.999
 
 
 def resolve_options(
@@ -132,10 +136,20 @@ class Engine:
                 )
             from paddlex import create_pipeline
 
+            from .builders.orientation import DOC_ORI_MODEL_NAME, TEXTLINE_ORI_MODEL_NAME
             from .configs import pipeline_config
+            from .orientation import require_sure_orientation
 
             config = pipeline_config(name, self.models_dir, installed, self.backend)
-            self._pipelines[name] = create_pipeline(config=copy.deepcopy(config))
+            predictor = create_pipeline(config=copy.deepcopy(config))
+            require_sure_orientation(
+                predictor,
+                {
+                    DOC_ORI_MODEL_NAME: self.config.doc_orientation_min_score,
+                    TEXTLINE_ORI_MODEL_NAME: self.config.textline_orientation_min_score,
+                },
+            )
+            self._pipelines[name] = predictor
         return self._pipelines[name]
 
     def warm(self, pipelines: tuple[str, ...] = PIPELINES) -> None:

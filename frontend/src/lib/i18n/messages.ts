@@ -42,6 +42,8 @@ export const en = {
   "upload.orientation": "Orientation",
   "upload.opt.docOrientation": "Detect rotated pages (0/90/180/270°)",
   "upload.opt.textlineOrientation": "Detect upside-down text lines",
+  "upload.opt.textlineOrientation.hint":
+    "Turns single lines printed upside down on an upright page (mixed-direction forms, labels). Off by default: slower, and rotated pages are turned by the option above.",
   "upload.opt.unwarping": "Flatten curved or photographed pages",
   "upload.clear": "Clear finished",
   "upload.empty": "No files chosen yet.",
@@ -197,6 +199,8 @@ export const zhHans: Messages = {
   "upload.orientation": "方向",
   "upload.opt.docOrientation": "检测旋转的页面（0/90/180/270°）",
   "upload.opt.textlineOrientation": "检测倒置的文字行",
+  "upload.opt.textlineOrientation.hint":
+    "将正向页面上单独倒印的文字行转正（如双向表格、标签）。默认关闭：速度较慢，整页旋转已由上一选项处理。",
   "upload.opt.unwarping": "校正弯曲或拍照的页面",
   "upload.clear": "清除已完成",
   "upload.empty": "尚未选择文件。",

@@ -58,7 +58,7 @@ describe("upload", () => {
     expect(FakeXhr.all).toHaveLength(2);
     const [good, bad] = FakeXhr.all as [FakeXhr, FakeXhr];
     expect(good.form!.get("pipeline")).toBe("ocr");
-    expect(JSON.parse(good.form!.get("options") as string)).toEqual({ use_textline_orientation: false });
+    expect(JSON.parse(good.form!.get("options") as string)).toEqual({ use_textline_orientation: true });
     expect((good.form!.get("file") as File).name).toBe("scan.png");
     expect(good.headers["X-CSRFToken"]).toBe("tok");
 

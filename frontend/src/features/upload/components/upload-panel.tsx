@@ -9,12 +9,18 @@ import { type MessageKey, useI18n } from "@/lib/i18n";
 import type { Pipeline } from "../api/upload-file";
 import { type UploadItem, useUploadQueue } from "../hooks/use-upload-queue";
 
-// PaddleOCR's orientation flags, by their names there, shown ticked as the engine defaults them.
-// Only the flags the user changes are sent, so the server's defaults (the admin's runtime
-// settings) hold for the rest.
-const ORIENTATION_OPTIONS: { flag: string; label: MessageKey; engineDefault: boolean }[] = [
+// PaddleOCR's orientation flags, by their names there, shown ticked as the engine defaults them,
+// each with a line saying what it does. Only the flags the user changes are sent, so the
+// server's defaults (the admin's runtime settings) hold for the rest.
+type OrientationOption = { flag: string; label: MessageKey; hint?: MessageKey; engineDefault: boolean };
+const ORIENTATION_OPTIONS: OrientationOption[] = [
   { flag: "use_doc_orientation_classify", label: "upload.opt.docOrientation", engineDefault: true },
-  { flag: "use_textline_orientation", label: "upload.opt.textlineOrientation", engineDefault: true },
+  {
+    flag: "use_textline_orientation",
+    label: "upload.opt.textlineOrientation",
+    hint: "upload.opt.textlineOrientation.hint",
+    engineDefault: false,
+  },
   { flag: "use_doc_unwarping", label: "upload.opt.unwarping", engineDefault: false },
 ];
 
@@ -53,16 +59,24 @@ export function UploadPanel() {
       </fieldset>
       <fieldset className="upload-options">
         <legend>{t("upload.orientation")}</legend>
-        {ORIENTATION_OPTIONS.map(({ flag, label, engineDefault }) => (
-          <label key={flag}>
-            <input
-              type="checkbox"
-              name={flag}
-              checked={options[flag] ?? engineDefault}
-              onChange={(e) => setOptions((o) => ({ ...o, [flag]: e.target.checked }))}
-            />
-            {t(label)}
-          </label>
+        {ORIENTATION_OPTIONS.map(({ flag, label, hint, engineDefault }) => (
+          <div key={flag} className="upload-option">
+            <label>
+              <input
+                type="checkbox"
+                name={flag}
+                checked={options[flag] ?? engineDefault}
+                aria-describedby={hint && `${flag}-hint`}
+                onChange={(e) => setOptions((o) => ({ ...o, [flag]: e.target.checked }))}
+              />
+              {t(label)}
+            </label>
+            {hint && (
+              <small id={`${flag}-hint`} className="option-hint">
+                {t(hint)}
+              </small>
+            )}
+          </div>
         ))}
       </fieldset>
 
