@@ -89,3 +89,4 @@ schema: $(PIP_STAMP)
 
 bench: setup
 	$(PY) manage.py ocr_bench
+	$(PY) manage.py ocr_bench --pipeline structure

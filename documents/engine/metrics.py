@@ -1,8 +1,11 @@
-"""Accuracy measures: character error rate, as the benchmark and the tests compute it."""
+"""Accuracy measures: character error rate and bag-of-characters error, as the benchmark and the
+tests compute them."""
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 
 _SPACES = re.compile(r"\s+")
 
@@ -14,16 +17,29 @@ def normalise(text: str, *, casefold: bool = False) -> str:
 
 
 def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance, two rows at a time."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
+    """Levenshtein distance, by Myers' bit-parallel algorithm (Hyyrö's form): one column of the
+    dynamic-programming table is a pair of bit vectors, so whole pages (10,000 characters) take
+    milliseconds instead of the half minute a row-by-row table takes in Python."""
+    if not b:
+        return len(a)
+    mask = (1 << len(b)) - 1
+    last = 1 << (len(b) - 1)
+    match: dict[str, int] = {}
+    for i, char in enumerate(b):
+        match[char] = match.get(char, 0) | 1 << i
+    plus, minus, distance = mask, 0, len(b)  # vertical deltas +1 / -1 of the current column
+    for char in a:
+        eq = match.get(char, 0)
+        xv = eq | minus
+        xh = (((eq & plus) + plus) ^ plus) | eq
+        hplus = (minus | ~(xh | plus)) & mask
+        hminus = plus & xh
+        distance += bool(hplus & last) - bool(hminus & last)
+        hplus = (hplus << 1) | 1  # the first row grows by one per character of a
+        hminus <<= 1
+        plus = (hminus | ~(xv | hplus)) & mask
+        minus = hplus & xv & mask
+    return distance
 
 
 def cer(reference: str, hypothesis: str, *, casefold: bool = False) -> float:
@@ -33,6 +49,22 @@ def cer(reference: str, hypothesis: str, *, casefold: bool = False) -> float:
     if not ref:
         return 0.0 if not hyp else 1.0
     return edit_distance(ref, hyp) / len(ref)
+
+
+def bag_of_characters(
+    reference: str, hypothesis: str, *, casefold: bool = False
+) -> tuple[int, int]:
+    """Order-free errors of one page: (max(missing, extra), reference length), counted on
+    characters after NFKC with all whitespace removed. Reading order and line splits differ
+    between ground truths and engines; this ignores both. A set's error is the sum of the first
+    numbers over the sum of the second."""
+
+    def bag(text: str) -> Counter[str]:
+        text = _SPACES.sub("", unicodedata.normalize("NFKC", text))
+        return Counter(text.casefold() if casefold else text)
+
+    ref, hyp = bag(reference), bag(hypothesis)
+    return max((ref - hyp).total(), (hyp - ref).total()), ref.total()
 
 
 def teds(predicted: str, reference: str, *, structure_only: bool = False) -> float:

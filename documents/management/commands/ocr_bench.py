@@ -1,269 +1,381 @@
-"""`ocr_bench`: every backend side by side on the same pages, in one run.
+"""`ocr_bench`: our engine against the tools a user would pick instead, side by side in one run.
 
-Each backend runs in a worker process of its own (so its peak RSS is its own and only one
-OpenVINO is ever loaded in a process); the pages are sent to the workers in turn, page by page,
-so that the machine's noise falls on all of them alike. Figures per backend: median s/page,
-pages/min, peak RSS, inference share, CER per evaluation set, ratio to the `paddle` reference.
+Rows (`--runs`): `stock` (PaddleOCR itself at its defaults), `rapidocr` (RapidOCR on OpenVINO, in
+a venv of its own), `paddle` (our pipeline on the paddle backend), `default` (our engine as
+configured) and any `backend:precision`, each of ours optionally with `+name=value` options.
+
+Each run is a worker process of its own (so its peak RSS is its own and only one OpenVINO is
+ever loaded in a process); the pages are sent to the workers in turn, page by page, so that the
+machine's noise falls on all of them alike. Per run: total and median time, time ratio to the
+reference row, peak RSS, bag-of-characters error per evaluation set and CER.
 """
 
 from __future__ import annotations
 
 import json
-import resource
+import os
+import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from documents.engine.metrics import cer, teds
+from documents.bench.samples import (
+    Sample,
+    eval_samples,
+    folder_samples,
+    reading_order,
+    warm_up_image,
+)
+from documents.engine.backends import BACKENDS, PRECISIONS
+from documents.engine.metrics import bag_of_characters, cer, teds
 from documents.engine_settings import configured_engine
+from documents.management.commands.ocr import parse_option
 
 EVAL_DIR = settings.BASE_DIR.parent / "shared" / "eval"
-RUNS = (("paddle", "f32"), ("onnxruntime", "f32"), ("openvino", "f32"), ("openvino", "bf16"))
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
+DEFAULT_RUNS = {"ocr": "stock,rapidocr,paddle,default", "structure": "paddle,default"}
+PEERS = ("stock", "rapidocr")  # the other tools: they have no structure pipeline to compare
+# Pinned so that the peer's figures mean the same from one run to the next; the same OpenVINO
+# as ours, so the comparison is between the tools and not between OpenVINO releases.
+RAPIDOCR_PACKAGES = ("rapidocr==3.10.0", "openvino==2026.4.1")
+RAPIDOCR_VENV = settings.DATA_DIR / "bench" / "rapidocr-venv"
 
 
-@dataclass(frozen=True)
-class Sample:
-    set: str
-    path: Path
-    reference: str | None  # ground-truth text, lines in reading order; None: speed only
-    casefold: bool
-    table_html: str | None = None  # ground-truth table (pubtabnet), scored by TEDS
+def engine_run(spec: str) -> tuple[str | None, str | None, dict[str, Any]]:
+    """Backend, precision (None: as configured) and options of one of our rows: `default`,
+    `paddle` or `backend:precision`, each optionally followed by `+name=value` options."""
+    base, *options = spec.split("+")
+    parsed = dict(parse_option(o) for o in options)
+    if base == "default":
+        return None, None, parsed
+    if base == "paddle":
+        return "paddle", "f32", parsed
+    backend, _, precision = base.partition(":")
+    if backend not in BACKENDS or precision not in PRECISIONS:
+        raise CommandError(
+            f"unknown run {spec!r}: use stock, rapidocr, paddle, default or backend:precision "
+            f"(backends {', '.join(BACKENDS)}; precisions {', '.join(PRECISIONS)})"
+        )
+    return backend, precision, parsed
 
 
-def reading_order(items: list[tuple[str, tuple[float, float, float, float]]]) -> str:
-    """Lines sorted top to bottom, left to right within a band, so that ground truth and OCR
-    whose line order differs (columns, key-value forms) are compared on the same footing."""
-    ordered = sorted(items, key=lambda t: (int((t[1][1] + t[1][3]) / 2 // 20), t[1][0]))
-    return "\n".join(text for text, _ in ordered)
-
-
-def eval_samples(eval_dir: Path, per_set: int) -> list[Sample]:
-    samples = []
-    for gt in sorted(eval_dir.glob("*/gt.jsonl")):
-        rows = [json.loads(line) for line in gt.read_text().split("\n") if line.strip()]
-        for row in rows[:per_set]:
-            lines = [
-                (li["text"], tuple(li["box"])) for li in row.get("lines") or [] if li.get("box")
-            ]
-            samples.append(
-                Sample(
-                    set=gt.parent.name,
-                    path=gt.parent / row["image"],
-                    reference=reading_order(lines) if lines else None,
-                    casefold=gt.parent.name == "sroie",  # its ground truth is upper-case
-                    table_html=row.get("html"),
-                )
-            )
-    return samples
-
-
-def folder_samples(folder: Path) -> list[Sample]:
-    return [
-        Sample(folder.name, p, None, False)
-        for p in sorted(folder.rglob("*"))
-        if p.suffix.lower() in IMAGE_SUFFIXES
-    ]
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def current_rss_mb() -> float:
-    import psutil
-
-    return psutil.Process().memory_info().rss / 2**20
+def machine() -> str:
+    model = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores"
 
 
 @dataclass
 class Figures:
-    label: str
+    run: str
+    description: str = ""
     seconds: list[float] = field(default_factory=list)
     inference: list[float] = field(default_factory=list)
-    errors: dict[str, list[float]] = field(default_factory=dict)
+    bag: dict[str, list[int]] = field(default_factory=dict)  # set -> [errors, reference chars]
+    cer: dict[str, list[float]] = field(default_factory=dict)
     teds: list[float] = field(default_factory=list)
     failures: int = 0
     peak_rss_mb: float = 0.0
     rss_mb: list[float] = field(default_factory=list)
 
-    def summary(self, reference: Figures | None) -> dict:
-        median = statistics.median(self.seconds) if self.seconds else float("nan")
+    def summary(self, reference_seconds: float | None) -> dict[str, Any]:
         total = sum(self.seconds)
-        out = {
-            "backend": self.label,
+        out: dict[str, Any] = {
+            "run": self.run,
+            "engine": self.description,
             "pages": len(self.seconds),
             "failures": self.failures,
-            "median_s_per_page": round(median, 3),
-            "pages_per_min": round(60 * len(self.seconds) / total, 1) if total else None,
+            "total_s": round(total, 1),
+            "median_s_per_page": round(statistics.median(self.seconds), 3)
+            if self.seconds
+            else None,
+            "x_reference": round(reference_seconds / total, 2)
+            if reference_seconds and total
+            else None,
             "peak_rss_mb": round(self.peak_rss_mb),
-            "cer": {k: round(statistics.mean(v), 4) for k, v in sorted(self.errors.items())},
+            "bag_error": {s: round(e / n, 4) for s, (e, n) in sorted(self.bag.items()) if n},
+            "cer": {s: round(statistics.mean(v), 4) for s, v in sorted(self.cer.items())},
         }
+        chars = sum(n for _, n in self.bag.values())
+        if chars:
+            out["bag_error"]["all"] = round(sum(e for e, _ in self.bag.values()) / chars, 4)
+        all_cer = [e for v in self.cer.values() for e in v]
+        if all_cer:
+            out["cer"]["all"] = round(statistics.mean(all_cer), 4)
         if self.inference:
             out["non_inference_share"] = round(1 - sum(self.inference) / total, 3)
-        if len(self.rss_mb) > 20:  # a soak: does memory grow after the first pages?
-            out["rss_mb_after_20"] = round(self.rss_mb[19])
-            out[f"rss_mb_after_{len(self.rss_mb)}"] = round(self.rss_mb[-1])
         if self.teds:
             out["teds"] = round(statistics.mean(self.teds), 4)
-        all_errors = [e for v in self.errors.values() for e in v]
-        if all_errors:
-            out["cer"]["all"] = round(statistics.mean(all_errors), 4)
-        if reference and reference.seconds and self.seconds:
-            out["speedup_vs_paddle"] = round(statistics.median(reference.seconds) / median, 2)
+        if len(self.rss_mb) > 20:  # a soak: does memory grow after the first pages?
+            out["rss_mb_after_pages"] = {20: round(self.rss_mb[19])}
+            out["rss_mb_after_pages"][len(self.rss_mb)] = round(self.rss_mb[-1])
         return out
 
 
 class Command(BaseCommand):
-    help = "Benchmark every backend side by side: speed, memory and accuracy."
+    help = "Benchmark our engine against stock PaddleOCR and RapidOCR: speed, memory, accuracy."
     requires_system_checks = []  # an engine tool: it needs models, not the web app
 
     def add_arguments(self, parser):
         parser.add_argument("--pipeline", choices=("ocr", "structure"), default="ocr")
-        parser.add_argument("--images", type=Path, help="a folder of images to add (no CER)")
-        parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
-        parser.add_argument("--per-set", type=int, default=5, help="images per evaluation set")
         parser.add_argument(
-            "--pages", type=int, help="cycle through the images until this many pages (soak)"
+            "--runs",
+            help="comma-separated rows: stock, rapidocr, paddle, default, backend:precision, "
+            "ours with +name=value options (default: "
+            + "; ".join(f"{p}: {r}" for p, r in DEFAULT_RUNS.items())
+            + ")",
         )
+        parser.add_argument("--images", type=Path, help="a folder of images to add (speed only)")
+        parser.add_argument("--eval-dir", type=Path, default=EVAL_DIR)
+        parser.add_argument("--per-set", type=int, help="pages per evaluation set (default: all)")
         parser.add_argument(
-            "--backends",
-            default=",".join(f"{b}:{p}" for b, p in RUNS),
-            help="comma-separated backend:precision list (the first paddle run is the reference)",
+            "--pages", type=int, help="cycle through the pages until this many (soak)"
         )
         parser.add_argument("--json", action="store_true", help="print JSON for machines")
-        parser.add_argument("--worker", nargs=2, metavar=("BACKEND", "PRECISION"), help="internal")
+        parser.add_argument("--worker", metavar="RUN", help="internal: serve one of our rows")
 
     def handle(self, *args, **opts):
+        pipeline = opts["pipeline"]
         if opts["worker"]:
-            return self.work(*opts["worker"], opts["pipeline"])
-        samples = (
-            eval_samples(opts["eval_dir"], opts["per_set"]) if opts["eval_dir"].is_dir() else []
-        )
+            return self.work(opts["worker"], pipeline)
+        runs = (opts["runs"] or DEFAULT_RUNS[pipeline]).split(",")
+        for run in runs:
+            if run in PEERS:
+                if pipeline != "ocr":
+                    raise CommandError(f"the {run} row is for the ocr pipeline only")
+            else:
+                engine_run(run)  # a typo fails now, not after minutes of loading
+        with tempfile.TemporaryDirectory(prefix="ocr-bench-") as tmp:
+            samples = self.samples(opts, Path(tmp))
+            report = self.measure_all(runs, pipeline, samples, warm_up_image(Path(tmp)), opts)
+        if opts["json"]:
+            self.stdout.write(json.dumps(report, indent=1, ensure_ascii=False))
+        else:
+            self.print_table(report)
+
+    def samples(self, opts: dict, tmp: Path) -> list[Sample]:
+        samples = []
+        if opts["eval_dir"].is_dir():
+            samples = eval_samples(
+                opts["eval_dir"],
+                opts["per_set"],
+                tmp,
+                dpi=settings.PDF_DPI,
+                max_pixels=settings.MAX_PAGE_PIXELS,
+            )
         if opts["images"]:
             samples += folder_samples(opts["images"])
         if not samples:
             raise CommandError(f"no images: {opts['eval_dir']} is missing and no --images given")
         if opts["pages"]:
             samples = [samples[i % len(samples)] for i in range(opts["pages"])]
-        runs = [tuple(r.split(":")) for r in opts["backends"].split(",")]
-        workers = {run: self.start(run, opts["pipeline"]) for run in runs}
-        figures = {run: Figures(f"{run[0]} {run[1]}") for run in runs}
-        started = time.time()
-        for i, sample in enumerate(samples, 1):
-            for run, worker in workers.items():
-                self.measure(worker, sample, figures[run])
-            if not opts["json"] and i % 10 == 0:
-                self.stderr.write(f"{i}/{len(samples)} pages, {time.time() - started:.0f} s")
-        for worker in workers.values():
-            worker.stdin.close()
-            worker.wait(timeout=60)
-        reference = next((figures[r] for r in runs if r[0] == "paddle"), None)
-        report = {
-            "pipeline": opts["pipeline"],
-            "pages": len(samples),
-            "sets": sorted({s.set for s in samples}),
-            "backends": [figures[r].summary(reference) for r in runs],
-        }
-        if opts["json"]:
-            self.stdout.write(json.dumps(report, indent=1))
-        else:
-            self.print_table(report)
+        return samples
 
-    def start(self, run: tuple[str, str], pipeline: str) -> subprocess.Popen:
-        command = [
-            sys.executable,
-            "manage.py",
-            "ocr_bench",
-            "--worker",
-            *run,
-            "--pipeline",
-            pipeline,
-        ]
+    def measure_all(
+        self, runs: list[str], pipeline: str, samples: list[Sample], warm_up: Path, opts: dict
+    ) -> dict[str, Any]:
+        figures = {run: Figures(run) for run in runs}
+        workers = {}
+        try:
+            for run in runs:
+                workers[run], figures[run].description = self.start(run, pipeline)
+                self.ask(workers[run], run, warm_up)
+            started = time.time()
+            for i, sample in enumerate(samples):
+                # Each page starts with another worker, so no row always follows the same one.
+                for run in runs[i % len(runs) :] + runs[: i % len(runs)]:
+                    self.score(self.ask(workers[run], run, sample.path), sample, figures[run])
+                if not opts["json"] and (i + 1) % 10 == 0:
+                    self.stderr.write(
+                        f"{i + 1}/{len(samples)} pages, {time.time() - started:.0f} s"
+                    )
+        finally:
+            for worker in workers.values():
+                worker.stdin.close()
+                worker.wait(timeout=60)
+        # x stock: the stock row's total time over each row's; without it, the first paddle row.
+        ours = [r for r in runs if r not in PEERS]
+        reference = (
+            "stock"
+            if "stock" in runs
+            else next((r for r in ours if engine_run(r)[0] == "paddle"), None)
+        )
+        reference_seconds = sum(figures[reference].seconds) if reference else None
+        return {
+            "date": datetime.now().astimezone().isoformat(timespec="minutes"),
+            "machine": machine(),
+            "pipeline": pipeline,
+            "pages": len(samples),
+            "pages_with_ground_truth": sum(s.reference is not None for s in samples),
+            "sets": sorted({s.set for s in samples}),
+            "reference": reference,
+            "runs": [figures[r].summary(reference_seconds) for r in runs],
+        }
+
+    def start(self, run: str, pipeline: str) -> tuple[subprocess.Popen, str]:
+        """A worker for this row, ready to read pages, and the description it gives of itself."""
+        if run == "stock":
+            models = settings.OCR_ENGINE["MODELS_DIR"]
+            command = [sys.executable, "-m", "documents.bench.stock_worker", models]
+        elif run == "rapidocr":
+            command = [str(self.rapidocr_python()), "-m", "documents.bench.rapidocr_worker"]
+        else:
+            command = [sys.executable, "manage.py", "ocr_bench", "--worker", run]
+            command += ["--pipeline", pipeline]
         worker = subprocess.Popen(
-            command, cwd=settings.BASE_DIR, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+            command,
+            cwd=settings.BASE_DIR,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
         )
         ready = worker.stdout.readline()
-        if not ready.startswith("ready"):
-            raise CommandError(f"the {' '.join(run)} worker did not start")
-        return worker
+        if not ready.startswith('{"ready"'):
+            worker.kill()
+            raise CommandError(f"the {run} worker did not start (its error is above)")
+        return worker, json.loads(ready)["ready"]
 
-    def measure(self, worker: subprocess.Popen, sample: Sample, figures: Figures) -> None:
-        worker.stdin.write(f"{sample.path}\n")
+    def rapidocr_python(self) -> Path:
+        """The RapidOCR venv's python; the venv is made (or remade) when its pins change."""
+        python = RAPIDOCR_VENV / "bin" / "python"
+        stamp = RAPIDOCR_VENV / "ocrsite-pins.txt"
+        pins = "\n".join(RAPIDOCR_PACKAGES)
+        if python.exists() and stamp.exists() and stamp.read_text() == pins:
+            return python
+        steps = (
+            [sys.executable, "-m", "venv", "--clear", str(RAPIDOCR_VENV)],
+            [str(python), "-m", "pip", "install", "--quiet", *RAPIDOCR_PACKAGES],
+        )
+        for step in steps:
+            self.stderr.write("rapidocr venv: " + " ".join(step))
+            if subprocess.run(step).returncode:
+                raise CommandError("could not set up the RapidOCR venv (see above)")
+        stamp.write_text(pins)
+        return python
+
+    def ask(self, worker: subprocess.Popen, run: str, path: Path) -> dict[str, Any]:
+        worker.stdin.write(f"{path}\n")
         worker.stdin.flush()
-        answer = json.loads(worker.stdout.readline())
+        answer = worker.stdout.readline()
+        if not answer:
+            raise CommandError(f"the {run} worker stopped at {path} (its error is above)")
+        return json.loads(answer)
+
+    def score(self, answer: dict[str, Any], sample: Sample, figures: Figures) -> None:
         figures.peak_rss_mb = answer["peak_rss_mb"]
         figures.rss_mb.append(answer["rss_mb"])
         if "error" in answer:
             figures.failures += 1
+            self.stderr.write(f"{figures.run} failed on {sample.path}: {answer['error']}")
             return
         figures.seconds.append(answer["seconds"])
         if answer.get("inference") is not None:
             figures.inference.append(answer["inference"])
         if sample.reference is not None:
-            error = cer(sample.reference, answer["text"], casefold=sample.casefold)
-            figures.errors.setdefault(sample.set, []).append(error)
+            text = reading_order([(t, tuple(box)) for t, box in answer["lines"]])
+            errors = bag_of_characters(sample.reference, text, casefold=sample.casefold)
+            bag = figures.bag.setdefault(sample.set, [0, 0])
+            bag[0], bag[1] = bag[0] + errors[0], bag[1] + errors[1]
+            error = cer(sample.reference, text, casefold=sample.casefold)
+            figures.cer.setdefault(sample.set, []).append(error)
         if sample.table_html is not None and "tables" in answer:
-            figures.teds.append(
-                teds(answer["tables"][0] if answer["tables"] else "", sample.table_html)
-            )
+            predicted = answer["tables"][0] if answer["tables"] else ""
+            figures.teds.append(teds(predicted, sample.table_html))
 
-    def work(self, backend: str, precision: str, pipeline: str) -> None:
-        """Worker side: warm the engine, then answer one JSON line per image path read."""
-        from documents.engine import EngineError
+    def work(self, run: str, pipeline: str) -> None:
+        """Worker side for our rows: the engine, warmed, answering one JSON line per page."""
+        from documents.bench.serve import box_of, serve
+        from documents.engine.pipeline import resolve_options
 
-        engine = configured_engine(backend=backend, precision=precision)
-        engine.warm((pipeline,))
-        print("ready", flush=True)
-        for path in sys.stdin:
-            started = time.perf_counter()
-            try:
-                result = engine.run(path.strip(), pipeline=pipeline)
-            except EngineError as e:
-                answer = {"error": str(e)}
-            else:
+        backend, precision, options = engine_run(run)
+
+        def build():
+            engine = configured_engine(backend=backend, precision=precision)
+            resolve_options(pipeline, options, engine.installed())  # bad options fail at start
+            engine.warm((pipeline,))
+
+            def ocr(path: str) -> dict[str, Any]:
+                result = engine.run(path, pipeline=pipeline, options=options)
                 answer = {
-                    "seconds": time.perf_counter() - started,
+                    "lines": [[li.text, box_of(li.box)] for li in result.lines],
                     "inference": result.timings.get("inference"),
-                    "text": reading_order([(li.text, li.box) for li in result.lines]),
                 }
                 if pipeline == "structure":
                     answer["tables"] = [b.table.html for b in result.blocks if b.table]
-            answer.update(peak_rss_mb=peak_rss_mb(), rss_mb=current_rss_mb())
-            print(json.dumps(answer, ensure_ascii=False), flush=True)
+                return answer
 
-    def print_table(self, report: dict) -> None:
-        rows = report["backends"]
-        sets = sorted({k for r in rows for k in r["cer"]})
-        sources = ", ".join(report["sets"])
-        self.stdout.write(f"pipeline {report['pipeline']}, {report['pages']} pages from {sources}")
-        head = (
-            f"{'backend':18} {'s/page':>7} {'pages/min':>9} {'x paddle':>8} {'peak MB':>8} "
-            f"{'non-inf':>7}"
+            info = engine.info()
+            extra = "".join(f" +{k}={v}" for k, v in options.items())
+            return ocr, f"ours: {info['backend']} {info['precision']}{extra}"
+
+        serve(build)
+
+    def print_table(self, report: dict[str, Any]) -> None:
+        rows = report["runs"]
+        sets = [s for s in report["sets"] if any(s in r["bag_error"] for r in rows)]
+        ratio = f"x {report['reference'] or 'ref'}"
+        has_teds = any("teds" in r for r in rows)
+        self.stdout.write(f"{report['date']}, {report['machine']}")
+        self.stdout.write(
+            f"pipeline {report['pipeline']}: {report['pages']} pages "
+            f"({report['pages_with_ground_truth']} with ground truth) from "
+            + ", ".join(report["sets"])
         )
-        self.stdout.write(head + "".join(f" {s[:12]:>12}" for s in sets))
+        if report["reference"] != "stock":
+            self.stdout.write(f"no stock row: {ratio} is the time ratio to {report['reference']}")
+        width = max(len(r["run"]) for r in rows)
+        self.stdout.write(
+            f"{'run':{width}} {'total s':>8} {'s/page':>7} {ratio:>8} {'peak MB':>7}"
+            + "".join(f" {s[:10]:>10}" for s in sets)
+            + f" {'bag all':>8} {'CER all':>8}"
+            + (f" {'TEDS':>6}" if has_teds else "")
+        )
+
+        def number(value: float | None, spec: str, width: int) -> str:
+            return f"{value:{width}{spec}}" if value is not None else f"{'-':>{width}}"
+
         for r in rows:
-            share = r.get("non_inference_share")
-            line = (
-                f"{r['backend']:18} {r['median_s_per_page']:7.3f} {r['pages_per_min'] or 0:9.1f} "
-                f"{r.get('speedup_vs_paddle', float('nan')):8.2f} {r['peak_rss_mb']:8} "
-                f"{'' if share is None else f'{share:.0%}':>7}"
-            )
+            bag = r["bag_error"]
             self.stdout.write(
-                line + "".join(f" {r['cer'].get(s, float('nan')):12.4f}" for s in sets)
+                f"{r['run']:{width}} {r['total_s']:8.1f} "
+                f"{number(r['median_s_per_page'], '.3f', 7)} "
+                f"{number(r['x_reference'], '.2f', 8)} {r['peak_rss_mb']:7}"
+                + "".join(f" {number(bag.get(s), '.4f', 10)}" for s in sets)
+                + f" {number(bag.get('all'), '.4f', 8)} {number(r['cer'].get('all'), '.4f', 8)}"
+                + (f" {number(r.get('teds'), '.4f', 6)}" if has_teds else "")
             )
-            if "teds" in r:
-                self.stdout.write(f"  table TEDS (pubtabnet) {r['teds']:.4f}")
+        for r in rows:
+            notes = [r["engine"]]
             if r["failures"]:
-                self.stdout.write(f"  {r['failures']} pages failed")
-            if "rss_mb_after_20" in r:
-                last = [k for k in r if k.startswith("rss_mb_after_") and k != "rss_mb_after_20"]
-                self.stdout.write(f"  RSS after 20 pages {r['rss_mb_after_20']} MB, " + ", ".join(
-                    f"after {k.rsplit('_', 1)[1]} pages {r[k]} MB" for k in last))  # fmt: skip
-        self.stdout.write("CER = edit distance / reference length (lines in reading order)")
+                notes.append(f"{r['failures']} pages failed (not in the time)")
+            if "rss_mb_after_pages" in r:
+                notes.append(
+                    "RSS "
+                    + ", ".join(
+                        f"after {n} pages {mb} MB" for n, mb in r["rss_mb_after_pages"].items()
+                    )
+                )
+            self.stdout.write(f"{r['run']}: " + "; ".join(notes))
+        self.stdout.write(
+            f"total s: sum over the pages; s/page: median; {ratio}: total time of "
+            f"{report['reference'] or 'the reference'} over the row's (same run). bag = "
+            "bag-of-characters error (NFKC, whitespace removed; max(missing, extra) / reference "
+            "characters, summed per set); CER = edit distance / reference length, lines in "
+            "reading order, mean over pages."
+            + (" TEDS: tables of pubtabnet, mean." if has_teds else "")
+        )
