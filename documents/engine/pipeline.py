@@ -58,13 +58,14 @@ class EngineConfig:
     threads: int = 2
     cache_dir: str | None = None
     max_pixels: int = DEFAULT_MAX_PIXELS
-    # PaddleOCR's PP-OCRv5 default never shrinks pages below 4000 px; capping the detector's
-    # input at 960 px is faster and was as accurate on real scans (ENGINE.md §4).
-    det_limit_side_len: int = 960
+    # PaddleOCR's PP-OCRv5 default reads pages at full size (up to 4000 px). A cap is faster;
+    # 960 px lost the small text of a tall page (1772x3348: 87 % of its characters), 1536 px is
+    # within stock's error on every eval set (docs/engine-speed-and-accuracy.md).
+    det_limit_side_len: int = 1536
     det_limit_type: str = "max"
     # An orientation classifier turns a page or a line only from this score up (orientation.py):
     # chosen on ../shared/eval, where lower minimums turned upright pages and receipt lines.
-    doc_orientation_min_score: float = 0.7
+    doc_orientation_min_score: float = 0.8
     textline_orientation_min_score: float = 0.999
 
 

@@ -40,14 +40,18 @@ class OpenVINORunnerConfig(BaseModel):
     device: str = "CPU"
     threads: int = 2
     cache_dir: str | None = None
-    performance_hint: str = "LATENCY"  # one page at a time on few cores
+    # 1: one request with every thread on it (LATENCY). More: a batch is split across that
+    # many requests running at once with the threads shared out (THROUGHPUT); on 2 cores two
+    # one-thread requests read a batch of text lines 1.4-1.6x faster than one two-thread one.
+    streams: int = 1
 
 
 class OpenVINORunner(InferenceRunner):
     def __init__(self, model_path: Path, config: dict[str, Any], *, greedy_ctc: bool) -> None:
         cfg = OpenVINORunnerConfig.model_validate(config)
         properties: dict[str, Any] = {
-            "PERFORMANCE_HINT": cfg.performance_hint,
+            "PERFORMANCE_HINT": "THROUGHPUT" if cfg.streams > 1 else "LATENCY",
+            "NUM_STREAMS": cfg.streams,
             # OpenVINO picks bf16 by itself on CPUs that have it; f32 must be asked for.
             "INFERENCE_PRECISION_HINT": cfg.precision,
         }
@@ -70,7 +74,7 @@ class OpenVINORunner(InferenceRunner):
         if greedy_ctc:
             model = add_greedy_head(model)
         self.compiled = core().compile_model(model, cfg.device, properties)
-        self.request = self.compiled.create_infer_request()
+        self.requests = [self.compiled.create_infer_request() for _ in range(cfg.streams)]
         self._input_names = [port.get_any_name() for port in self.compiled.inputs]
 
     def __call__(self, x: Any = None, **kwargs: Any) -> list[np.ndarray]:
@@ -83,12 +87,30 @@ class OpenVINORunner(InferenceRunner):
             name: np.ascontiguousarray(a) for name, a in zip(self._input_names, x, strict=True)
         }
         started = time.perf_counter()
-        results = self.request.infer(feeds)
+        outputs = self._infer(feeds)
         _inference["seconds"] += time.perf_counter() - started
-        return [results[port] for port in self.compiled.outputs]
+        return outputs
+
+    def _infer(self, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        batch = len(next(iter(feeds.values())))
+        parts = min(len(self.requests), batch)
+        if parts == 1:
+            results = self.requests[0].infer(feeds)
+            return [results[port] for port in self.compiled.outputs]
+        # Each request reads its share of the batch's items, all at once.
+        chunks = {name: np.array_split(a, parts) for name, a in feeds.items()}
+        requests = self.requests[:parts]
+        for i, request in enumerate(requests):
+            request.start_async({name: chunk[i] for name, chunk in chunks.items()})
+        for request in requests:
+            request.wait()
+        return [
+            np.concatenate([request.get_tensor(port).data for request in requests])
+            for port in self.compiled.outputs
+        ]
 
     def close(self) -> None:
-        self.request = None
+        self.requests = []
 
 
 class OpenVINOEngine(RunnerEngine):

@@ -336,7 +336,9 @@ class Command(BaseCommand):
             f"({report['pages_with_ground_truth']} with ground truth) from "
             + ", ".join(report["sets"])
         )
-        if report["reference"] != "stock":
+        if report["reference"] is None:
+            self.stdout.write("no stock or paddle row: no time ratio")
+        elif report["reference"] != "stock":
             self.stdout.write(f"no stock row: {ratio} is the time ratio to {report['reference']}")
         width = max(len(r["run"]) for r in rows)
         self.stdout.write(
