@@ -6,9 +6,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from documents.engine.pages import iter_pages
+from documents.engine.pages import SUFFIXES, iter_pages
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp"}
+IMAGE_SUFFIXES = SUFFIXES - {".pdf"}  # every row's worker reads image files
 Box = tuple[float, float, float, float]
 
 

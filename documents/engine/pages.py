@@ -30,6 +30,9 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"MM\x00*", "tiff"),
     (b"BM", "bmp"),
 )
+# File-name endings of those types, for picking files out of a folder (the type itself is
+# always read from the content).
+SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".pdf"})
 MIME_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",

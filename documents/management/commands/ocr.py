@@ -16,13 +16,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from documents.engine import Engine, EngineError
 from documents.engine.backends import BACKENDS, PRECISIONS
-from documents.engine.pages import iter_pages
+from documents.engine.pages import SUFFIXES, iter_pages
 from documents.engine.pipeline import resolve_options
 from documents.engine.types import PIPELINES
 from documents.engine_settings import configured_engine
-
-# What a folder contributes; a file named on the command line is read whatever its name.
-SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp", ".pdf"}
 
 
 def parse_option(text: str) -> tuple[str, object]:
@@ -44,7 +41,8 @@ def plural(count: int, word: str) -> str:
 
 
 def collect(paths: list[Path]) -> tuple[list[Path], list[tuple[Path, str]]]:
-    """The files to read, in order and each once, and the arguments that give none (why)."""
+    """The files to read, in order and each once, and the arguments that give none (why).
+    A folder gives its files of a supported type by name; a file named is read whatever its name."""
     files: list[Path] = []
     failed: list[tuple[Path, str]] = []
     for path in paths:
