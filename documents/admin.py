@@ -20,7 +20,7 @@ from .api.errors import ApplicationError
 from .exports import FORMATS
 from .exports.errors import ExportError
 from .exports.views import MAX_DOCUMENTS_PER_ZIP, zip_download
-from .models import Document, OcrRun, Page, RuntimeSettings
+from .models import Correction, Document, OcrRun, Page, RuntimeSettings
 from .selectors import runtime_config
 
 
@@ -144,6 +144,21 @@ class DocumentAdmin(admin.ModelAdmin):
             return None
 
 
+CORRECTION_FIELDS = ["kind", "state", "before", "after", "engine_text", "user", "created_at"]
+
+
+class CorrectionInline(admin.TabularInline):
+    """A page's correction history, newest first: kept for good, so read-only here."""
+
+    model = Correction
+    fields = CORRECTION_FIELDS
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    max_num = 0
+    show_change_link = True
+
+
 @admin.register(Page)
 class PageAdmin(admin.ModelAdmin):
     list_display = ["id", "document", "number", "status", "attempts", "reviewed", "finished_at"]
@@ -172,6 +187,32 @@ class PageAdmin(admin.ModelAdmin):
         "raw",
         "markdown",
     ]
+    inlines = [CorrectionInline]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    list_display = ["id", "page", "kind", "state", "short_before", "short_after", "user",
+                    "created_at"]  # fmt: skip
+    list_filter = ["state", "kind", "created_at"]
+    search_fields = ["before", "after", "page__document__name", "user__username"]
+    list_select_related = ["page__document", "user"]
+    readonly_fields = ["page", "run", "line", "block", "cell", "place", "angle", "row", "col",
+                       "own_box", "updated_at", *CORRECTION_FIELDS]  # fmt: skip
+
+    @admin.display(description="before")
+    def short_before(self, obj: Correction) -> str:
+        return obj.before[:60]
+
+    @admin.display(description="after")
+    def short_after(self, obj: Correction) -> str:
+        return obj.after[:60]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # corrections are made in the review screen or the API
+
+    def has_change_permission(self, request: HttpRequest, obj: Correction | None = None) -> bool:
+        return False
 
 
 @admin.register(OcrRun)

@@ -4,7 +4,7 @@ A backup folder holds:
 - `files/`: every stored file (originals and rendered page images) under its storage name;
 - `data/<app>.<model>.jsonl`: the rows, one JSON object a line, with their primary keys: users
   and groups (with password hashes and permissions), API tokens, the runtime settings, and every
-  document, run, page, block, line, table and table cell, corrections included;
+  document, run, page, block, line, table and table cell, and every correction with its history;
 - `manifest.json`, written last: format and version, row counts, and each file's size and
   sha256. A folder without it is an unfinished export.
 

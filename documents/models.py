@@ -276,3 +276,72 @@ class TableCell(models.Model):
     @property
     def effective_text(self) -> str:
         return self.text if self.corrected_text is None else self.corrected_text
+
+
+class Correction(models.Model):
+    """One edit of a recognised text by staff, kept for good: who, when, the text before and
+    after.
+
+    The correction in force on a result is its `applied` row. A new run carries it to the new
+    result in the same place that reads alike (carry_forward.py); one it cannot place becomes
+    `unplaced`, listed for staff to re-apply or drop, and is tried again on the next run.
+    """
+
+    class Kind(models.TextChoices):
+        LINE = "line", "line"
+        BLOCK = "block", "block"
+        CELL = "cell", "table cell"
+
+    class State(models.TextChoices):
+        APPLIED = "applied", "in force"
+        HISTORY = "history", "replaced by a later edit"
+        UNPLACED = "unplaced", "not placed on the new run"
+        DROPPED = "dropped", "dropped by staff"
+
+    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.APPLIED)
+    # The result it sits on now (null once that result is replaced and it was not placed).
+    line = models.ForeignKey(
+        Line, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+    )
+    block = models.ForeignKey(
+        Block, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+    )
+    cell = models.ForeignKey(
+        TableCell, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+    )
+    run = models.ForeignKey(
+        OcrRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        help_text="The run whose result it sits on (the last one that tried to place it).",
+    )
+    # Where the result was: [x0, y0, x1, y1] as fractions of the page the engine read, with the
+    # page's turn then (boxes of differently turned pages are not compared). A cell without a
+    # box of its own has its table's box and its row and column.
+    place = models.JSONField(help_text="[x0, y0, x1, y1], fractions of the page")
+    angle = models.PositiveSmallIntegerField(default=0)
+    row = models.PositiveIntegerField(null=True, blank=True)
+    col = models.PositiveIntegerField(null=True, blank=True)
+    own_box = models.BooleanField(default=True)
+    engine_text = models.TextField(blank=True, help_text="What the engine read there.")
+    before = models.TextField(blank=True, help_text="The text before this edit.")
+    after = models.TextField(blank=True, help_text="The text after it.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["page", "-created_at", "-id"]
+        indexes = [models.Index(fields=["page", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.page}: {self.after[:40]!r}"

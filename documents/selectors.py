@@ -15,6 +15,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from .engine_settings import precision_in_force
 from .models import (
     Block,
+    Correction,
     Document,
     Line,
     OcrRun,
@@ -172,6 +173,7 @@ def page_get(*, user: User, document_pk: int, number: int) -> Page:
             Prefetch("blocks", Block.objects.order_by("order")),
             Prefetch("lines", Line.objects.order_by("order")),
             Prefetch("tables", Table.objects.order_by("order").prefetch_related("cells")),
+            Prefetch("corrections", Correction.objects.select_related("user", "run")),
         )
         .get(document_id=document_pk, number=number)
     )
@@ -187,3 +189,7 @@ def block_visible(*, user: User) -> QuerySet[Block]:
 
 def table_cell_visible(*, user: User) -> QuerySet[TableCell]:
     return TableCell.objects.filter(table__page__document__in=document_visible(user=user))
+
+
+def correction_visible(*, user: User) -> QuerySet[Correction]:
+    return Correction.objects.filter(page__document__in=document_visible(user=user))

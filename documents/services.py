@@ -1,4 +1,5 @@
-"""Writes: uploads, OCR runs and their pages, corrections, review, cancel, reprocess, delete.
+"""Writes: uploads, OCR runs and their pages, review, cancel, reprocess, delete (corrections:
+corrections.py).
 
 The queue's contract lives here. A page is worked by the message that carries its current
 `token`: the worker claims it with a conditional UPDATE (queued -> running, or running ->
@@ -32,6 +33,7 @@ from django_q.conf import Conf
 from django_q.tasks import async_task
 from PIL import Image
 
+from . import corrections
 from .api.errors import ApplicationError
 from .engine import pages as page_files
 from .engine.errors import BadImageError, EngineError
@@ -204,7 +206,8 @@ def document_reprocess(
     """OCR every page again (other pipeline or options allowed), whatever the current status.
 
     An active run is cancelled first. The previous results stay until each page's new result
-    replaces them (corrections on a replaced page go with it).
+    replaces them; each page's corrections are then carried to its new results or listed as
+    not placed (corrections.py).
     """
     config = runtime_config()
     previous = document.runs.order_by("-queued_at", "-id").first()
@@ -283,28 +286,6 @@ def _files_delete(names: list[str]) -> None:
             default_storage.delete(name)
         except OSError:
             logger.warning("could not delete %s", name, exc_info=True)
-
-
-# --- corrections ---------------------------------------------------------------------------
-
-
-def line_correct(*, line: Line, text: str | None) -> Line:
-    """Set the staff's text for a line; None (or the engine's own text) removes the correction."""
-    line.corrected_text = None if text is None or text == line.text else text
-    line.save(update_fields=["corrected_text"])
-    return line
-
-
-def block_correct(*, block: Block, text: str | None) -> Block:
-    block.corrected_content = None if text is None or text == block.content else text
-    block.save(update_fields=["corrected_content"])
-    return block
-
-
-def table_cell_correct(*, cell: TableCell, text: str | None) -> TableCell:
-    cell.corrected_text = None if text is None or text == cell.text else text
-    cell.save(update_fields=["corrected_text"])
-    return cell
 
 
 # --- the worker's side ---------------------------------------------------------------------
@@ -398,14 +379,16 @@ def page_result_save(
     Block.objects.filter(page=page).delete()  # tables and cells go with their blocks
     Table.objects.filter(page=page).delete()
     Line.objects.filter(page=page).delete()
-    _results_create(page, result)
+    corrections.carry_forward(page, *_results_create(page, result))
     if not page.run.engine_info:
         OcrRun.objects.filter(pk=page.run_id).update(engine_info=engine_info)
     _run_count(page, failed=False, seconds=result.timings.get("total", 0.0))
     return True
 
 
-def _results_create(page: Page, result: PageResult) -> None:
+def _results_create(
+    page: Page, result: PageResult
+) -> tuple[list[Line], list[Block], list[TableCell]]:
     blocks = Block.objects.bulk_create(
         Block(
             page=page,
@@ -422,7 +405,7 @@ def _results_create(page: Page, result: PageResult) -> None:
         Table(page=page, block=row, order=i, html=t.html, box=list(t.box))
         for i, (row, t) in enumerate(with_tables)
     )
-    TableCell.objects.bulk_create(
+    cells = TableCell.objects.bulk_create(
         TableCell(
             table=table,
             row=c.row,
@@ -435,7 +418,7 @@ def _results_create(page: Page, result: PageResult) -> None:
         for table, (_, t) in zip(tables, with_tables, strict=True)
         for c in t.cells
     )
-    Line.objects.bulk_create(
+    lines = Line.objects.bulk_create(
         Line(
             page=page,
             order=i,
@@ -446,6 +429,7 @@ def _results_create(page: Page, result: PageResult) -> None:
         )
         for i, line in enumerate(result.lines)
     )
+    return lines, blocks, cells
 
 
 @transaction.atomic

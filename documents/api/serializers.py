@@ -15,6 +15,7 @@ from rest_framework import serializers
 from documents import selectors
 from documents.models import (
     Block,
+    Correction,
     Document,
     Line,
     OcrRun,
@@ -37,7 +38,8 @@ class OptionsField(serializers.JSONField):
         super().__init__(binary=True, **kwargs)  # binary: a string is parsed as JSON
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
-        value = super().to_internal_value(data)
+        # binary=True parses a string; an object in a JSON body arrives parsed already.
+        value = data if isinstance(data, dict) else super().to_internal_value(data)
         if not isinstance(value, dict):
             raise serializers.ValidationError("options must be a JSON object")
         return value
@@ -308,11 +310,56 @@ class TableSerializer(serializers.ModelSerializer):
         fields = ["id", "order", "block_id", "html", "box", "cells"]
 
 
+class CorrectionSerializer(serializers.ModelSerializer):
+    user = serializers.CharField(
+        source="user.get_username", read_only=True, allow_null=True, default=None
+    )
+    run_attempt = serializers.IntegerField(
+        source="run.attempt", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = Correction
+        fields = [
+            "id",
+            "kind",
+            "state",
+            "line",
+            "block",
+            "cell",
+            "place",
+            "engine_text",
+            "before",
+            "after",
+            "user",
+            "run_attempt",
+            "created_at",
+            "updated_at",
+        ]
+        extra_kwargs = {
+            "state": {
+                "help_text": "applied: in force; history: replaced by a later edit or taken "
+                "back; unplaced: no result of the new run matched it (re-apply or drop it); "
+                "dropped: let go by staff."
+            },
+            "place": {"help_text": "[x0, y0, x1, y1] as fractions of the page."},
+        }
+
+
+class ReapplyInputSerializer(serializers.Serializer):
+    target = serializers.IntegerField(
+        help_text="The id of a line, block or table cell (the correction's kind) on its page."
+    )
+
+
 class PageDetailSerializer(PageSummarySerializer):
     document_id = serializers.IntegerField(read_only=True)
     blocks = BlockSerializer(many=True, read_only=True)
     lines = LineSerializer(many=True, read_only=True)
     tables = TableSerializer(many=True, read_only=True)
+    corrections = CorrectionSerializer(
+        many=True, read_only=True, help_text="Every edit of this page's texts, newest first."
+    )
 
     class Meta(PageSummarySerializer.Meta):
         fields = [
@@ -327,6 +374,7 @@ class PageDetailSerializer(PageSummarySerializer):
             "blocks",
             "lines",
             "tables",
+            "corrections",
         ]
 
 

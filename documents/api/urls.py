@@ -59,6 +59,16 @@ urlpatterns = [
     path("lines/<int:pk>/", views.LineApi.as_view(), name="line-detail"),
     path("blocks/<int:pk>/", views.BlockApi.as_view(), name="block-detail"),
     path("table-cells/<int:pk>/", views.TableCellApi.as_view(), name="table-cell-detail"),
+    path(
+        "corrections/<int:pk>/drop/",
+        views.CorrectionDropApi.as_view(),
+        name="correction-drop",
+    ),
+    path(
+        "corrections/<int:pk>/reapply/",
+        views.CorrectionReapplyApi.as_view(),
+        name="correction-reapply",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

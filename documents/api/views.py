@@ -6,7 +6,7 @@ downloads), so its existence does not leak.
 
 from __future__ import annotations
 
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import ModelSerializer
 from rest_framework.views import APIView
 
-from documents import selectors, services
-from documents.models import Document, Page
+from documents import corrections, selectors, services
+from documents.models import Correction, Document, Page
 
 from . import serializers as s
 from .errors import ApplicationError
@@ -255,21 +255,20 @@ def _file(field: object, content_type: str, *, attachment: str | None = None) ->
 
 
 class _CorrectionApi(APIView):
-    """PATCH {"text": ...}: the staff's correction of one result (null removes it)."""
+    """PATCH {"text": ...}: the staff's correction of one result (null removes it); the change
+    is kept in the page's correction history."""
 
     output: type[ModelSerializer]
 
     def objects(self, request: Request) -> QuerySet:
         raise NotImplementedError
 
-    def correct(self, obj: Model, text: str | None) -> Model:
-        raise NotImplementedError
-
     def patch(self, request: Request, pk: int) -> Response:
         obj = get_object_or_404(self.objects(request), pk=pk)
         data = s.CorrectionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(self.output(self.correct(obj, data.validated_data["text"])).data)
+        corrected = corrections.correct(obj, data.validated_data["text"], request.user)
+        return Response(self.output(corrected).data)
 
 
 @extend_schema(request=s.CorrectionInputSerializer, responses={200: s.LineSerializer, **ERRORS})
@@ -279,9 +278,6 @@ class LineApi(_CorrectionApi):
     def objects(self, request: Request) -> QuerySet:
         return selectors.line_visible(user=request.user)
 
-    def correct(self, obj: Model, text: str | None) -> Model:
-        return services.line_correct(line=obj, text=text)
-
 
 @extend_schema(request=s.CorrectionInputSerializer, responses={200: s.BlockSerializer, **ERRORS})
 class BlockApi(_CorrectionApi):
@@ -289,9 +285,6 @@ class BlockApi(_CorrectionApi):
 
     def objects(self, request: Request) -> QuerySet:
         return selectors.block_visible(user=request.user)
-
-    def correct(self, obj: Model, text: str | None) -> Model:
-        return services.block_correct(block=obj, text=text)
 
 
 @extend_schema(
@@ -303,5 +296,52 @@ class TableCellApi(_CorrectionApi):
     def objects(self, request: Request) -> QuerySet:
         return selectors.table_cell_visible(user=request.user)
 
-    def correct(self, obj: Model, text: str | None) -> Model:
-        return services.table_cell_correct(cell=obj, text=text)
+
+def _correction(request: Request, pk: int) -> Correction:
+    return get_object_or_404(selectors.correction_visible(user=request.user), pk=pk)
+
+
+class CorrectionDropApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: s.CorrectionSerializer, 409: ERRORS[400], 404: ERRORS[404]},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Let go of a correction that no result of the new run matched."""
+        dropped = corrections.correction_drop(correction=_correction(request, pk))
+        return Response(s.CorrectionSerializer(dropped).data)
+
+
+# The kinds' result lists, to find the target a correction is re-applied to.
+_RESULTS = {
+    Correction.Kind.LINE: selectors.line_visible,
+    Correction.Kind.BLOCK: selectors.block_visible,
+    Correction.Kind.CELL: selectors.table_cell_visible,
+}
+
+
+class CorrectionReapplyApi(APIView):
+    @extend_schema(
+        request=s.ReapplyInputSerializer,
+        responses={200: s.CorrectionSerializer, 409: ERRORS[400], **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        """Put a correction that was not placed on a result of the same kind and page; the
+        new edit is recorded in the history, the unplaced one kept as history."""
+        correction = _correction(request, pk)
+        data = s.ReapplyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        target = (
+            _RESULTS[correction.kind](user=request.user)
+            .filter(pk=data.validated_data["target"])
+            .first()
+        )
+        if target is None:
+            raise ApplicationError(
+                f"No {correction.get_kind_display()} {data.validated_data['target']} to put it on.",
+                code="no_target",
+                status=400,
+            )
+        corrections.correction_reapply(correction=correction, result=target, user=request.user)
+        correction.refresh_from_db()
+        return Response(s.CorrectionSerializer(correction).data)

@@ -68,6 +68,15 @@ class ExportLine:
 
 
 @dataclass(frozen=True)
+class ExportUnplaced:
+    """A staff correction that no result of the page's latest run matched (not in the text)."""
+
+    target: str  # line, block or cell
+    engine_text: str  # what the engine read where it was made
+    text: str  # the staff's text
+
+
+@dataclass(frozen=True)
 class ExportPage:
     number: int  # 1-based
     image_path: Path | None
@@ -79,6 +88,7 @@ class ExportPage:
     dpi: float | None = None  # of the page image, for the PDF's page size
     angle: int = 0  # the engine turned the stored image this far counter-clockwise to read it
     reviewed: bool = False
+    unplaced: tuple[ExportUnplaced, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.done and (self.blocks or self.lines):

@@ -18,9 +18,10 @@ from documents.exports.document import (
     ExportLine,
     ExportPage,
     ExportTable,
+    ExportUnplaced,
 )
 from documents.exports.geometry import owners, union
-from documents.models import Block, Document, Line, Page, Status, Table, TableCell
+from documents.models import Block, Correction, Document, Line, Page, Status, Table, TableCell
 from documents.selectors import current_run
 
 
@@ -116,6 +117,9 @@ def _page(page: Page) -> ExportPage:
         dpi=page.dpi,
         angle=page.angle,
         reviewed=page.reviewed,
+        unplaced=tuple(
+            ExportUnplaced(c.kind, c.engine_text, c.after) for c in page.corrections.all()
+        ),
     )
 
 
@@ -131,6 +135,10 @@ def pages_with_results(document: Document) -> list[Page]:
                 Table.objects.order_by("order").prefetch_related(
                     Prefetch("cells", TableCell.objects.order_by("row", "col"))
                 ),
+            ),
+            Prefetch(
+                "corrections",
+                Correction.objects.filter(state=Correction.State.UNPLACED).order_by("created_at"),
             ),
         )
     )

@@ -88,6 +88,10 @@ def page_result(page: ExportPage) -> dict[str, Any]:
             for table in page.tables
         ],
         "corrections": _corrections(page),
+        "unplaced_corrections": [
+            {"target": u.target, "engine_text": u.engine_text, "text": u.text}
+            for u in page.unplaced
+        ],
     }
 
 

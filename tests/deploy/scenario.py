@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from rest_framework.authtoken.models import Token
 
-from documents import services, tasks
+from documents import corrections, services, tasks
 from documents.models import Document, Page, RuntimeSettings, TableCell
 from tests import pages
 
@@ -53,10 +53,10 @@ def populate() -> None:
     )
 
     first = report.pages.get()
-    services.line_correct(line=first.lines.first(), text="Office supplies order, corrected")
-    services.block_correct(block=first.blocks.first(), text="A corrected block")
+    corrections.correct(first.lines.first(), "Office supplies order, corrected", admin)
+    corrections.correct(first.blocks.first(), "A corrected block", admin)
     cell = TableCell.objects.filter(table__page=first).order_by("row", "col").first()
-    services.table_cell_correct(cell=cell, text="Article")
+    corrections.correct(cell, "Article", admin)
     services.page_mark_reviewed(page=letter.pages.get(number=1))
     print(json.dumps({"tokens": tokens, "tables": first.tables.count()}))
 

@@ -185,3 +185,41 @@ def test_another_users_document_is_not_reachable(page: Page, user, other_user) -
         f"/api/documents/{secret.pk}/export/?format=txt",
     ):
         assert page.request.get(url).status == 404, url
+
+
+def test_a_correction_the_new_run_could_not_place_is_reapplied(page: Page, user, read_now) -> None:
+    """Reprocessing keeps corrections: the one whose line moved is listed on its page, and staff
+    put it on the line they select; the history shows every edit."""
+    from documents import corrections, tasks
+    from documents.models import Correction, Line
+
+    document = read_now(user, "order.png", encode(render_report()))
+    fix = "Please report missing items to the front desk at once."
+    line = Line.objects.get(page__document=document, text__startswith="Please report")
+    corrections.correct(line, fix, user)
+    # As if the line had been elsewhere on the page when it was corrected.
+    Correction.objects.filter(after=fix).update(place=[0.1, 0.9, 0.5, 0.92])
+    services.document_reprocess(document=document)
+    for p in document.pages.all():
+        assert tasks.ocr_page(p.pk, str(p.token)) == "done"
+
+    sign_in(page, *ALICE)
+    page.goto(f"/documents/{document.pk}?page=1")
+    unplaced = page.get_by_role("region", name="Not placed on the new run: 1")
+    expect(unplaced).to_contain_text(fix)
+    apply = unplaced.get_by_role("button", name="Apply to the selected line")
+    expect(apply).to_be_disabled()
+    text = page.get_by_label("Text", exact=True)
+    text.locator(".text-line", has_text="Please report").click()
+    expect(apply).to_be_enabled()
+    screenshot(page, "review-unplaced")
+    apply.click()
+
+    expect(unplaced).to_have_count(0)
+    expect(text.locator(".text-line", has_text="at once")).to_contain_text("Corrected")
+    page.get_by_text("History of corrections (2)").click()
+    expect(page.get_by_text("alice", exact=False).first).to_be_visible()
+    assert (
+        Line.objects.get(page__document=document, text__startswith="Please report").corrected_text
+        == fix
+    )

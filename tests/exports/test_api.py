@@ -9,8 +9,6 @@ import io
 import json
 import zipfile
 
-import docx
-import openpyxl
 import pypdfium2 as pdfium
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +21,7 @@ from documents.models import Document, Line, TableCell
 from tests.conftest import client_for
 from tests.documents import files
 from tests.exports.pdftext import assert_placed
+from tests.exports.readers import body, text_of
 from tests.pages import encode, font, render_report
 
 pytestmark = pytest.mark.django_db
@@ -37,29 +36,6 @@ def _report_with_chinese() -> Image.Image:
     page = render_report()
     ImageDraw.Draw(page).text((100, 900), CHINESE, font=font(40, cjk=True), fill="black")
     return page
-
-
-def _body(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
-
-
-def _text_of(fmt: str, data: bytes) -> str:
-    """Every piece of text a reader of the file would find, read back with its own library."""
-    if fmt == "pdf":
-        return "\n".join(page.get_textpage().get_text_range() for page in pdfium.PdfDocument(data))
-    if fmt == "docx":
-        word = docx.Document(io.BytesIO(data))
-        cells = [c.text for t in word.tables for row in t.rows for c in row.cells]
-        return "\n".join([p.text for p in word.paragraphs] + cells)
-    if fmt == "xlsx":
-        book = openpyxl.load_workbook(io.BytesIO(data))
-        return "\n".join(
-            str(v) for ws in book for row in ws.iter_rows(values_only=True) for v in row if v
-        )
-    if data.startswith(b"PK"):  # several CSV files
-        bundle = zipfile.ZipFile(io.BytesIO(data))
-        return "\n".join(bundle.read(n).decode("utf-8-sig") for n in bundle.namelist())
-    return data.decode("utf-8-sig")
 
 
 def test_corrections_made_through_the_api_appear_in_every_format(user, read_now, api):
@@ -81,7 +57,7 @@ def test_corrections_made_through_the_api_appear_in_every_format(user, read_now,
         assert response["X-Export-Incomplete"] == "false"
         assert response["X-Export-Pages"] == "1/1"
         assert "attachment" in response["Content-Disposition"]
-        text = _text_of(fmt, _body(response))
+        text = text_of(fmt, body(response))
         # CSV holds the tables: the cell's correction; every other format holds all three.
         expected = [CELL_FIX] if fmt == "csv" else [LINE_FIX, CHINESE_FIX, CELL_FIX]
         for fix in expected:
@@ -93,14 +69,14 @@ def test_corrections_made_through_the_api_appear_in_every_format(user, read_now,
             assert "arrive on Tuesday" not in text and "文件管理" not in text, fmt
         if fmt == "pdf":  # every line, the corrected ones too, lies in its box on the scan
             page = export_from_model(document).pages[0]
-            assert_placed(pdfium.PdfDocument(_body(response))[0], page, list(page.lines))
+            assert_placed(pdfium.PdfDocument(body(response))[0], page, list(page.lines))
         if fmt != "csv":
             assert response["Content-Type"] == content_type
             assert extension in response["Content-Disposition"]
 
     bundle = api.get("/api/documents/export/", {"ids": str(document.pk), "formats": "txt,pdf,csv"})
     assert bundle.status_code == 200 and bundle["Content-Type"] == "application/zip"
-    archive = zipfile.ZipFile(io.BytesIO(_body(bundle)))
+    archive = zipfile.ZipFile(io.BytesIO(body(bundle)))
     manifest = json.loads(archive.read("manifest.json"))
     assert manifest["complete"] is True
     (entry,) = manifest["documents"]
@@ -140,7 +116,7 @@ def test_an_in_progress_document_exports_what_is_done_and_says_so(user, api):
 
     bundle = api.get("/api/documents/export/", {"ids": str(document.pk), "formats": "md"})
     assert bundle["X-Export-Incomplete"] == "true"
-    manifest = json.loads(zipfile.ZipFile(io.BytesIO(_body(bundle))).read("manifest.json"))
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(body(bundle))).read("manifest.json"))
     assert manifest["complete"] is False and manifest["documents"][0]["pages_done"] == 1
 
 
@@ -158,7 +134,7 @@ def test_another_users_document_cannot_be_exported(user, other_user, admin_user,
     admin = client_for(admin_user)
     both = admin.get("/api/documents/export/", {"ids": f"{mine.pk},{theirs.pk}", "formats": "txt"})
     assert both.status_code == 200
-    manifest = json.loads(zipfile.ZipFile(io.BytesIO(_body(both))).read("manifest.json"))
+    manifest = json.loads(zipfile.ZipFile(io.BytesIO(body(both))).read("manifest.json"))
     assert [d["id"] for d in manifest["documents"]] == [mine.pk, theirs.pk]
 
     from rest_framework.test import APIClient

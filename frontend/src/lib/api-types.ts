@@ -65,8 +65,48 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** @description PATCH {"text": ...}: the staff's correction of one result (null removes it). */
+        /**
+         * @description PATCH {"text": ...}: the staff's correction of one result (null removes it); the change
+         *     is kept in the page's correction history.
+         */
         patch: operations["api_blocks_partial_update"];
+        trace?: never;
+    };
+    "/api/corrections/{id}/drop/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Let go of a correction that no result of the new run matched. */
+        post: operations["api_corrections_drop_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/corrections/{id}/reapply/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Put a correction that was not placed on a result of the same kind and page; the
+         *     new edit is recorded in the history, the unplaced one kept as history.
+         */
+        post: operations["api_corrections_reapply_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/documents/": {
@@ -289,7 +329,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** @description PATCH {"text": ...}: the staff's correction of one result (null removes it). */
+        /**
+         * @description PATCH {"text": ...}: the staff's correction of one result (null removes it); the change
+         *     is kept in the page's correction history.
+         */
         patch: operations["api_lines_partial_update"];
         trace?: never;
     };
@@ -323,7 +366,10 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** @description PATCH {"text": ...}: the staff's correction of one result (null removes it). */
+        /**
+         * @description PATCH {"text": ...}: the staff's correction of one result (null removes it); the change
+         *     is kept in the page's correction history.
+         */
         patch: operations["api_table_cells_partial_update"];
         trace?: never;
     };
@@ -358,6 +404,36 @@ export interface components {
             content?: string;
             corrected_content?: string | null;
             readonly effective_content: string;
+        };
+        Correction: {
+            readonly id: number;
+            kind: components["schemas"]["KindEnum"];
+            /**
+             * @description applied: in force; history: replaced by a later edit or taken back; unplaced: no result of the new run matched it (re-apply or drop it); dropped: let go by staff.
+             *
+             *     * `applied` - in force
+             *     * `history` - replaced by a later edit
+             *     * `unplaced` - not placed on the new run
+             *     * `dropped` - dropped by staff
+             */
+            state?: components["schemas"]["StateEnum"];
+            line?: number | null;
+            block?: number | null;
+            cell?: number | null;
+            /** @description [x0, y0, x1, y1] as fractions of the page. */
+            place: unknown;
+            /** @description What the engine read there. */
+            engine_text?: string;
+            /** @description The text before this edit. */
+            before?: string;
+            /** @description The text after it. */
+            after?: string;
+            readonly user: string | null;
+            readonly run_attempt: number | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            readonly updated_at: string;
         };
         Document: {
             readonly id: number;
@@ -428,6 +504,13 @@ export interface components {
             readonly run: components["schemas"]["Run"] | null;
             readonly pages: components["schemas"]["PageSummary"][];
         };
+        /**
+         * @description * `line` - line
+         *     * `block` - block
+         *     * `cell` - table cell
+         * @enum {string}
+         */
+        KindEnum: "line" | "block" | "cell";
         Line: {
             readonly id: number;
             /** Format: int64 */
@@ -496,6 +579,8 @@ export interface components {
             readonly blocks: components["schemas"]["Block"][];
             readonly lines: components["schemas"]["Line"][];
             readonly tables: components["schemas"]["Table"][];
+            /** @description Every edit of this page's texts, newest first. */
+            readonly corrections: components["schemas"]["Correction"][];
         };
         PageRaw: {
             /** @description PaddleOCR's own page result. */
@@ -542,6 +627,10 @@ export interface components {
          * @enum {string}
          */
         PipelineEnum: "structure" | "ocr";
+        ReapplyInputRequest: {
+            /** @description The id of a line, block or table cell (the correction's kind) on its page. */
+            target: number;
+        };
         RejectedFile: {
             name: string;
             /** @description empty_file, unsupported_file, corrupt_file, ... */
@@ -599,6 +688,14 @@ export interface components {
             pipeline?: components["schemas"]["PipelineEnum"];
             options?: unknown;
         };
+        /**
+         * @description * `applied` - in force
+         *     * `history` - replaced by a later edit
+         *     * `unplaced` - not placed on the new run
+         *     * `dropped` - dropped by staff
+         * @enum {string}
+         */
+        StateEnum: "applied" | "history" | "unplaced" | "dropped";
         /**
          * @description * `queued` - Queued
          *     * `running` - Running
@@ -756,6 +853,89 @@ export interface operations {
             };
             /** @description No such object, or not yours. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    api_corrections_drop_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Correction"];
+                };
+            };
+            /** @description No such object, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the error envelope). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    api_corrections_reapply_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReapplyInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReapplyInputRequest"];
+                "multipart/form-data": components["schemas"]["ReapplyInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Correction"];
+                };
+            };
+            /** @description Invalid input (the error envelope). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such object, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (the error envelope). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

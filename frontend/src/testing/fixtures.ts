@@ -165,5 +165,6 @@ export function pageOf(number = 1): Schemas["PageDetail"] {
         ],
       },
     ],
+    corrections: [],
   };
 }

@@ -6,5 +6,6 @@ export type Block = Schemas["Block"];
 export type Line = Schemas["Line"];
 export type Table = Schemas["Table"];
 export type TableCell = Schemas["TableCell"];
+export type Correction = Schemas["Correction"];
 
 export type Selection = { kind: "line" | "block" | "cell"; id: number } | null;

@@ -66,7 +66,25 @@ export function useCorrection(documentId: number, pageNumber: number) {
           })),
         };
       });
-      // Search results and exports read the corrected text: the list must ask again.
+      // Search results and exports read the corrected text: the list must ask again; the
+      // page asks again for its history of corrections.
+      void queryClient.invalidateQueries({ queryKey: ["documents", "list"] });
+      void queryClient.invalidateQueries({ queryKey: pageKey(documentId, pageNumber) });
+    },
+  });
+}
+
+// A correction that no result of the new run matched: put it on a result staff choose, or
+// let it go. Either way the page (its texts and its history) is read again.
+export function useUnplacedCorrection(documentId: number, pageNumber: number) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, target }: { id: number; target: number | null }) =>
+      target === null
+        ? unwrap(api.POST("/api/corrections/{id}/drop/", { params: { path: { id } } }))
+        : unwrap(api.POST("/api/corrections/{id}/reapply/", { params: { path: { id } }, body: { target } })),
+    onSuccess: () => {
+      void queryClient.invalidateQueries({ queryKey: pageKey(documentId, pageNumber) });
       void queryClient.invalidateQueries({ queryKey: ["documents", "list"] });
     },
   });

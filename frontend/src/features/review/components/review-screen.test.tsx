@@ -7,21 +7,28 @@ import { alice, detailOf, pageOf } from "@/testing/fixtures";
 import { mockApi } from "@/testing/mock-api";
 import { renderApp } from "@/testing/render";
 
+// A server that keeps what is saved: the page is read again after a correction.
 function serve() {
+  const page = pageOf(1);
+  const table = page.tables[0]!;
   return mockApi({
     "GET /api/auth/me/": { body: { user: alice } },
     "GET /api/documents/7/": { body: detailOf() },
-    "GET /api/documents/7/pages/1/": { body: pageOf(1) },
+    "GET /api/documents/7/pages/1/": () => ({ body: page }),
     "GET /api/documents/7/pages/2/": { body: { ...pageOf(2), blocks: [], lines: [], tables: [] } },
     "PATCH /api/lines/23/": (_req, body) => {
-      const line = pageOf().lines[2]!;
       const text = (body as { text: string }).text;
-      return { body: { ...line, corrected_text: text, effective_text: text } satisfies Schemas["Line"] };
+      page.lines[2] = {
+        ...page.lines[2]!,
+        corrected_text: text,
+        effective_text: text,
+      } satisfies Schemas["Line"];
+      return { body: page.lines[2] };
     },
     "PATCH /api/table-cells/41/": (_req, body) => {
-      const cell = pageOf().tables[0]!.cells[0]!;
       const text = (body as { text: string }).text;
-      return { body: { ...cell, corrected_text: text, effective_text: text } };
+      table.cells[0] = { ...table.cells[0]!, corrected_text: text, effective_text: text };
+      return { body: table.cells[0] };
     },
     "POST /api/documents/7/pages/1/reviewed/": { body: { ...detailOf().pages[0]!, reviewed: true } },
   });
@@ -102,6 +109,63 @@ describe("review", () => {
     expect(await screen.findByText("No text was found on this page.")).toBeInTheDocument();
     await user.keyboard("{ArrowRight}"); // there is no page 3
     expect(router.state.location.search).toBe("?page=2");
+  });
+
+  it("lists corrections a new run could not place, to re-apply on a chosen line or drop", async () => {
+    const correction = (
+      id: number,
+      state: Schemas["Correction"]["state"],
+      before: string,
+      after: string,
+    ) => ({
+      id,
+      kind: "line" as const,
+      state,
+      line: state === "unplaced" ? null : 22,
+      block: null,
+      cell: null,
+      place: [0.1, 0.1, 0.5, 0.12],
+      engine_text: "Revenue grew by 12 procent",
+      before,
+      after,
+      user: "alice",
+      run_attempt: 2,
+      created_at: "2026-11-30T10:00:00Z",
+      updated_at: "2026-11-30T10:00:00Z",
+    });
+    const page = {
+      ...pageOf(1),
+      corrections: [
+        correction(5, "unplaced", "Revenue grew by 12 procent", "Revenue grew by 12 percent."),
+        correction(4, "history", "Revenue grew by 12 procent", "Revenue grew 12%"),
+      ],
+    };
+    const sent = mockApi({
+      "GET /api/auth/me/": { body: { user: alice } },
+      "GET /api/documents/7/": { body: detailOf() },
+      "GET /api/documents/7/pages/1/": { body: page },
+      "POST /api/corrections/5/reapply/": { body: { ...page.corrections[0]!, state: "history" } },
+      "POST /api/corrections/5/drop/": { body: { ...page.corrections[0]!, state: "dropped" } },
+    });
+    const user = userEvent.setup();
+    renderApp("/documents/7?page=1");
+    const unplaced = await screen.findByRole("region", { name: "Not placed on the new run: 1" });
+    const apply = within(unplaced).getByRole("button", { name: "Apply to the selected line" });
+    expect(apply).toBeDisabled(); // nothing is selected yet
+    expect(within(unplaced).getByText("Revenue grew by 12 percent.")).toBeInTheDocument();
+
+    await user.click(box(22));
+    expect(apply).toBeEnabled();
+    await user.click(apply);
+    await waitFor(() =>
+      expect(sent.find((r) => r.path === "/api/corrections/5/reapply/")?.body).toEqual({ target: 22 }),
+    );
+    await user.click(within(unplaced).getByRole("button", { name: "Drop" }));
+    await waitFor(() => expect(sent.some((r) => r.path === "/api/corrections/5/drop/")).toBe(true));
+
+    await user.click(screen.getByText("History of corrections (2)"));
+    expect(screen.getByText("Revenue grew 12%")).toBeInTheDocument();
+    expect(screen.getAllByText(/alice, .* · replaced/)).toHaveLength(1);
   });
 
   it("says a document is not there (someone else's, or deleted)", async () => {

@@ -13,6 +13,7 @@ import { useCorrection, useDocument, useDocumentReviewed, usePage, usePageReview
 import { useReviewKeys } from "../hooks/use-review-keys";
 import type { PageDetail, Selection } from "../types";
 import { isLow, linesInReadingOrder, nextLowLine, readingOrder } from "../utils/reading-order";
+import { CorrectionsPanel } from "./corrections-panel";
 import { PageViewer } from "./page-viewer";
 import { type Savers, TextPanel } from "./text-panel";
 import { Thumbnails } from "./thumbnails";
@@ -241,6 +242,7 @@ function PageReview({ documentId, page, onTurn, hasPrev, hasNext }: PageReviewPr
             save={save}
           />
         )}
+        <CorrectionsPanel documentId={documentId} page={page} selection={selection} onSelect={setSelection} />
       </aside>
     </>
   );
