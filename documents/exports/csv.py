@@ -8,6 +8,7 @@ import io
 import zipfile
 from collections.abc import Iterable, Sequence
 
+from documents.exports.cells import csv_safe
 from documents.exports.document import ExportDocument
 from documents.exports.flow import TEXT_ROW_HEADER, text_rows
 from documents.exports.tables import table_grid
@@ -15,7 +16,7 @@ from documents.exports.tables import table_grid
 
 def _encode(rows: Iterable[Sequence[str | int]]) -> bytes:
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
+    csv.writer(out).writerows([csv_safe(v) for v in row] for row in rows)
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -9,9 +9,10 @@ import docx
 import openpyxl
 import pytest
 
+from documents.exports.cells import parse_number
 from documents.exports.document import ExportDocument
 from documents.exports.docx import write_docx
-from documents.exports.xlsx import parse_number, write_xlsx
+from documents.exports.xlsx import write_xlsx
 from tests.exports.progress import incomplete
 
 
