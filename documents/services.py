@@ -36,7 +36,7 @@ from PIL import Image
 from . import corrections
 from .api.errors import ApplicationError
 from .engine import pages as page_files
-from .engine.errors import BadImageError, EngineError
+from .engine.errors import BadImageError, EngineError, TooManyPixelsError
 from .engine.pipeline import resolve_options
 from .engine.types import PageResult
 from .engine_settings import configured_engine
@@ -65,6 +65,7 @@ _BAD_FILE_CODES = {
     page_files.EncryptedFileError: "encrypted_file",
     page_files.CorruptFileError: "corrupt_file",
     page_files.TooManyPagesError: "too_many_pages",
+    TooManyPixelsError: "too_many_pixels",
 }
 
 
@@ -90,8 +91,8 @@ def document_create(
     """Store an uploaded file, check it, and queue its pages for OCR.
 
     Raises ApplicationError (code empty_file, unsupported_file, corrupt_file, encrypted_file,
-    too_many_pages, too_large or invalid_options) for a file that cannot become a document;
-    nothing is kept of it then.
+    too_many_pages, too_many_pixels, too_large or invalid_options) for a file that cannot
+    become a document; nothing is kept of it then.
     """
     config = runtime_config()
     name = Path(name or upload.name or "upload").name[:255]
@@ -114,7 +115,12 @@ def document_create(
     upload.seek(0)
     document.original.save(_storage_name(name), upload, save=False)
     try:
-        info = page_files.inspect(document.original.path, max_pages=config.max_pages)
+        info = page_files.inspect(
+            document.original.path,
+            max_pages=config.max_pages,
+            max_pixels=config.max_page_pixels,
+            dpi=config.pdf_dpi,
+        )
     except BadImageError as e:
         document.original.delete(save=False)
         code = next((c for t, c in _BAD_FILE_CODES.items() if isinstance(e, t)), "bad_file")

@@ -66,7 +66,12 @@ class OcrCompatApi(APIView):
         options = {k: v for k, v in request.data.items() if k.startswith(OPTION_PREFIXES)}
         config = runtime_config()
         try:
-            page_files.inspect(data, max_pages=config.max_pages)
+            page_files.inspect(
+                data,
+                max_pages=config.max_pages,
+                max_pixels=config.max_page_pixels,
+                dpi=config.pdf_dpi,
+            )
             engine = configured_engine(backend=config.backend, precision=config.precision)
             result = [
                 engine.run(page.image, pipeline="structure", options=options).raw

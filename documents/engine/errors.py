@@ -9,5 +9,9 @@ class BadImageError(EngineError):
     """The input is not an image the engine can read (corrupt, empty, too large, unsupported)."""
 
 
+class TooManyPixelsError(BadImageError):
+    """A page has more pixels than the limit, as its file's header says (nothing decoded)."""
+
+
 class ModelMissingError(EngineError):
     """An option needs a model that is not provisioned in the models folder."""

@@ -7,20 +7,44 @@ what is wrong: the engine must keep serving the next page either way.
 from __future__ import annotations
 
 import io
+import warnings
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import BadImageError
+from .errors import BadImageError, TooManyPixelsError
 
 ImageSource = str | Path | bytes | np.ndarray | Image.Image
 
 DEFAULT_MAX_PIXELS = 40_000_000  # an A4 page at 600 DPI is 35 Mpx
 MIN_SIDE = 32  # the detector's smallest input; smaller images are padded, not refused
 
-# Pillow refuses "decompression bombs" itself; the engine's own cap gives the clearer message.
-Image.MAX_IMAGE_PIXELS = None
+# Pillow warns of an image over its limit and refuses one over twice it, as it opens the file.
+# The header check below refuses the first with a clearer message, so the warning is noise.
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+
+
+def open_guarded(file: str | Path | io.BytesIO, *, max_pixels: int) -> Image.Image:
+    """Image.open with Pillow's own decompression-bomb guard at our limit (its second line of
+    defence: decoders that do not go through our header check still stop at twice the limit)."""
+    Image.MAX_IMAGE_PIXELS = max_pixels
+    try:
+        return Image.open(file)
+    except Image.DecompressionBombError:
+        raise TooManyPixelsError(
+            f"the image has more than {2 * max_pixels:,} pixels, over the limit of "
+            f"{max_pixels:,} pixels"
+        ) from None
+
+
+def check_pixels(size: tuple[int, int], max_pixels: int, *, what: str = "the image") -> None:
+    """Refuse a page over the pixel limit from its size alone, before anything is decoded."""
+    width, height = size
+    if width * height > max_pixels:
+        raise TooManyPixelsError(
+            f"{what} is {width}x{height} pixels, over the limit of {max_pixels:,} pixels"
+        )
 
 
 def open_image(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
@@ -34,14 +58,10 @@ def open_image(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> 
         if not data:
             raise BadImageError("the file is empty (0 bytes)")
         try:
-            image = Image.open(io.BytesIO(data))
+            image = open_guarded(io.BytesIO(data), max_pixels=max_pixels)
         except UnidentifiedImageError:
             raise BadImageError("not a supported image (PNG, JPEG, TIFF, BMP or WebP)") from None
-    width, height = image.size
-    if width * height > max_pixels:
-        raise BadImageError(
-            f"the image is {width}x{height} pixels, over the limit of {max_pixels:,} pixels"
-        )
+    check_pixels(image.size, max_pixels)
     try:
         image.load()
         image = ImageOps.exif_transpose(image)
@@ -84,8 +104,7 @@ def load_page(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> n
     """The page as a BGR array, padded with white to the detector's smallest input size."""
     if isinstance(source, np.ndarray):
         bgr = to_bgr(source)
-        if bgr.shape[0] * bgr.shape[1] > max_pixels:
-            raise BadImageError(f"the image has over {max_pixels:,} pixels")
+        check_pixels((bgr.shape[1], bgr.shape[0]), max_pixels)
     else:
         bgr = np.asarray(open_image(source, max_pixels=max_pixels))[:, :, ::-1]
     height, width = bgr.shape[:2]

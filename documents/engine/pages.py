@@ -18,8 +18,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
-from .errors import BadImageError
-from .images import open_image
+from .errors import BadImageError, TooManyPixelsError
+from .images import DEFAULT_MAX_PIXELS, check_pixels, open_guarded, open_image
 
 # Magic numbers at the start of each supported file; WebP is RIFF....WEBP.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -44,6 +44,9 @@ MIME_TYPES = {
 SUPPORTED = "PDF, PNG, JPEG, TIFF, BMP or WebP"
 POINTS_PER_INCH = 72
 PDF_MAX_PIXELS = 17_500_000  # A3 at 300 DPI
+# Oversized PDF pages are rendered at a lower DPI; below this one no text is legible, so a page
+# that would need it (over 3 m wide, or a crafted MediaBox) is refused.
+MIN_PDF_DPI = 36
 Source = bytes | str | Path  # the file's content, or its path
 
 
@@ -96,23 +99,54 @@ def detect_type(head: bytes) -> str:
     raise UnsupportedFileError(f"not a supported file type: upload a {SUPPORTED} file")
 
 
-def inspect(source: Source, *, max_pages: int | None = None) -> FileInfo:
-    """Check that `source` is a readable document and count its pages."""
+def inspect(
+    source: Source,
+    *,
+    max_pages: int | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    dpi: int = 200,
+) -> FileInfo:
+    """Check that `source` is a readable document and count its pages. The page count and every
+    page's size come from the file's structure and are checked first: a file with too many
+    pages, or a page with too many pixels, costs no decoding. Then the first page is read."""
     file_type = detect_type(_head(source))
     if file_type == "pdf":
         with _open_pdf(source) as pdf:
             count = len(pdf)
-            if count:
-                _check_pdf_page(pdf, 0)
+            _check_count(count, max_pages)
+            for index in range(count):
+                _pdf_render_dpi(pdf.get_page_size(index), index + 1, dpi, max_pixels)
+            _check_pdf_page(pdf, 0)
     else:
-        with _open_pillow(source, file_type) as image:
-            count = getattr(image, "n_frames", 1)
+        with _open_pillow(source, file_type, max_pixels) as image:
+            count = _count_frames(image, max_pages, max_pixels)
+            image.seek(0)
             _decode(image)
+    return FileInfo(file_type=file_type, mime_type=MIME_TYPES[file_type], page_count=count)
+
+
+def _check_count(count: int, max_pages: int | None) -> None:
     if count == 0:
         raise EmptyFileError("the PDF has no pages")
     if max_pages is not None and count > max_pages:
         raise TooManyPagesError(f"the file has {count} pages, over the limit of {max_pages}")
-    return FileInfo(file_type=file_type, mime_type=MIME_TYPES[file_type], page_count=count)
+
+
+def _count_frames(image: Image.Image, max_pages: int | None, max_pixels: int) -> int:
+    """The image's frames (TIFF pages), each one's size checked, counting no further than one
+    past the limit: a TIFF of a million tiny frames is refused after max_pages + 1 headers."""
+    count = 0
+    while True:
+        check_pixels(image.size, max_pixels, what=f"page {count + 1}" if count else "the image")
+        count += 1
+        if max_pages is not None and count > max_pages:
+            raise TooManyPagesError(f"the file has more than {max_pages} pages, the limit")
+        try:
+            image.seek(count)
+        except EOFError:
+            return count
+        except (OSError, ValueError, SyntaxError) as e:
+            raise CorruptFileError(f"page {count + 1} of the image is damaged ({e})") from None
 
 
 def render_page(source: Source, number: int, *, dpi: int, max_pixels: int) -> RenderedPage:
@@ -123,7 +157,7 @@ def render_page(source: Source, number: int, *, dpi: int, max_pixels: int) -> Re
             if not 1 <= number <= len(pdf):
                 raise BadImageError(f"the PDF has no page {number}")
             return _render_pdf_page(pdf, number, dpi=dpi, max_pixels=max_pixels)
-    with _open_pillow(source, file_type) as image:
+    with _open_pillow(source, file_type, max_pixels) as image:
         frames = getattr(image, "n_frames", 1)
         if not 1 <= number <= frames:
             raise BadImageError(f"the image has no page {number}")
@@ -139,7 +173,7 @@ def iter_pages(source: Source, *, dpi: int, max_pixels: int) -> Iterator[Rendere
             for index in range(len(pdf)):
                 yield _render_pdf_page(pdf, index + 1, dpi=dpi, max_pixels=max_pixels)
         return
-    with _open_pillow(source, file_type) as image:
+    with _open_pillow(source, file_type, max_pixels) as image:
         for index, frame in enumerate(ImageSequence.Iterator(image)):
             yield RenderedPage(index + 1, open_image(frame, max_pixels=max_pixels), None)
 
@@ -175,9 +209,10 @@ _PAGE_OBJECT = re.compile(rb"/Type\s*/Page\b(?!s)")
 
 
 @contextmanager
-def _open_pillow(source: Source, file_type: str) -> Iterator[Image.Image]:
+def _open_pillow(source: Source, file_type: str, max_pixels: int) -> Iterator[Image.Image]:
     try:
-        image = Image.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+        file = io.BytesIO(source) if isinstance(source, bytes) else source
+        image = open_guarded(file, max_pixels=max_pixels)
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as e:
         raise CorruptFileError(f"the {file_type.upper()} image is damaged ({e})") from None
     try:
@@ -209,15 +244,7 @@ def _render_pdf_page(
     except pdfium.PdfiumError as e:
         raise CorruptFileError(f"page {number} of the PDF cannot be read ({e})") from None
     try:
-        width_pt, height_pt = page.get_size()
-        if width_pt <= 0 or height_pt <= 0:
-            raise CorruptFileError(f"page {number} of the PDF has no area")
-        # Lower the DPI for oversized pages (posters, drawings) rather than refuse them; past
-        # A3 at 300 DPI more pixels add no text the detector can use, only memory and time.
-        cap = min(max_pixels, PDF_MAX_PIXELS)
-        pixels = (width_pt * dpi / POINTS_PER_INCH) * (height_pt * dpi / POINTS_PER_INCH)
-        if pixels > cap:
-            dpi = int(dpi * (cap / pixels) ** 0.5)
+        dpi = _pdf_render_dpi(page.get_size(), number, dpi, max_pixels)
         bitmap = page.render(scale=dpi / POINTS_PER_INCH, rev_byteorder=True)
         image = bitmap.to_pil().convert("RGB")
     except pdfium.PdfiumError as e:
@@ -225,6 +252,27 @@ def _render_pdf_page(
     finally:
         page.close()
     return RenderedPage(number, image, dpi)
+
+
+def _pdf_render_dpi(size_pt: tuple[float, float], number: int, dpi: int, max_pixels: int) -> int:
+    """The DPI page `number` is rendered at: `dpi`, lowered for oversized pages (posters,
+    drawings) rather than refusing them, since past A3 at 300 DPI more pixels add no text the
+    detector can use, only memory and time; a page that would need less than MIN_PDF_DPI is
+    refused."""
+    width_pt, height_pt = size_pt
+    if width_pt <= 0 or height_pt <= 0:
+        raise CorruptFileError(f"page {number} of the PDF has no area")
+    cap = min(max_pixels, PDF_MAX_PIXELS)
+    pixels = (width_pt * dpi / POINTS_PER_INCH) * (height_pt * dpi / POINTS_PER_INCH)
+    if pixels > cap:
+        dpi = int(dpi * (cap / pixels) ** 0.5)
+    if dpi < MIN_PDF_DPI:
+        inches = f"{width_pt / POINTS_PER_INCH:.0f}x{height_pt / POINTS_PER_INCH:.0f} inches"
+        raise TooManyPixelsError(
+            f"page {number} of the PDF is {inches}: too large to read, even at {MIN_PDF_DPI} DPI "
+            f"it would be over the limit of {cap:,} pixels"
+        )
+    return dpi
 
 
 def _head(source: Source) -> bytes:
