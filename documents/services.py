@@ -22,14 +22,17 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.conf import Conf
+from django_q.models import OrmQ
+from django_q.signing import SignedPackage
 from django_q.tasks import async_task
 from PIL import Image
 
@@ -55,6 +58,7 @@ from .selectors import RuntimeConfig, runtime_config
 
 logger = logging.getLogger(__name__)
 
+PAGE_TASK = "documents.tasks.ocr_page"
 PNG_COMPRESS_LEVEL = 1  # page images are written once per page: favour speed over size
 # A page whose worker died this many times (crash, out of memory, kill) fails with a reason.
 MAX_PAGE_ATTEMPTS = settings.Q_CLUSTER.get("max_attempts", 3)
@@ -192,7 +196,7 @@ def _enqueue(pages: list[Page]) -> None:
     def send() -> None:
         for page_id, token in messages:
             async_task(
-                "documents.tasks.ocr_page",
+                PAGE_TASK,
                 page_id,
                 token,
                 hook="documents.tasks.ocr_page_finished",
@@ -299,11 +303,18 @@ def _files_delete(names: list[str]) -> None:
 
 def page_claim(*, page_id: int, token: str) -> Page | None:
     """Take the page for this message, or None when the message is void (done, cancelled,
-    replaced) or the page's worker died too often (the page then fails with the reason)."""
+    replaced) or the page's worker died too often (the page then fails with the reason).
+
+    A page already running is taken again by its own message only once its task timeout has
+    passed (its worker is dead by then): a message redelivered early, while the first worker
+    still reads the page, changes nothing."""
     now = timezone.now()
+    expired = now - timedelta(seconds=settings.TASK_TIMEOUT)
     with transaction.atomic():
-        claimed = Page.objects.filter(pk=page_id, token=token, status__in=ACTIVE_STATUSES).update(
-            status=Status.RUNNING, claimed_at=now, attempts=F("attempts") + 1
+        claimed = (
+            Page.objects.filter(pk=page_id, token=token)
+            .filter(Q(status=Status.QUEUED) | Q(status=Status.RUNNING, claimed_at__lt=expired))
+            .update(status=Status.RUNNING, claimed_at=now, attempts=F("attempts") + 1)
         )
         if not claimed:
             return None
@@ -489,8 +500,8 @@ def pages_recover_stalled(*, stale_after: float | None = None) -> int:
 
     A page stays "running" when its worker is killed. Its message comes back by itself on a
     broker that acknowledges (the ORM broker, after `retry`); this sweep covers the rest: a
-    page running for longer than the task timeout allows, and on Redis (no acknowledgement)
-    waiting pages whose messages were taken by a cluster that died.
+    page running for longer than the task timeout allows, and waiting pages without a message
+    (on Redis, taken by a cluster that died; on the ORM broker, deleted or unreadable).
     """
     stale_after = stale_after if stale_after is not None else settings.TASK_TIMEOUT + 30
     cutoff = timezone.now() - timedelta(seconds=stale_after)
@@ -504,14 +515,33 @@ def pages_recover_stalled(*, stale_after: float | None = None) -> int:
 
 
 def _lost_waiting_pages(cutoff: Any) -> list[Page]:
-    if Conf.ORM:
-        return []  # the ORM broker redelivers every message it handed out and lost
     waiting = Page.objects.filter(status=Status.QUEUED, enqueued_at__lt=cutoff).order_by(
         "enqueued_at", "pk"
     )
+    if Conf.ORM:
+        # The ORM broker redelivers what it handed out, but a message deleted in the admin, or
+        # signed with another secret key (the cluster drops it unread), never comes: the pages
+        # without a readable message of their own are lost.
+        carried = _orm_page_messages()
+        return [p for p in waiting.select_related("run") if (p.pk, str(p.token)) not in carried]
     # Messages are taken first in, first out, so the lost ones belong to the oldest pages.
     missing = Page.objects.filter(status=Status.QUEUED).count() - get_broker().queue_size()
     return list(waiting.select_related("run")[: max(missing, 0)])
+
+
+def _orm_page_messages() -> set[tuple[int, str]]:
+    """(page id, token) of every page message in the ORM broker's queue that a worker can read."""
+    found = set()
+    rows = OrmQ.objects.using(Conf.ORM).filter(key=get_broker().list_key)
+    for payload in rows.values_list("payload", flat=True):
+        try:
+            task = SignedPackage.loads(payload)
+        except (signing.BadSignature, ValueError):
+            continue
+        if task.get("func") == PAGE_TASK:
+            page_id, token = task["args"]
+            found.add((int(page_id), str(token)))
+    return found
 
 
 @transaction.atomic

@@ -36,8 +36,18 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        # Written whole, then linked into place: of processes starting at once (web and
+        # worker), one key wins and every process reads it. Two keys would leave the workers
+        # unable to read the web's queue messages.
+        fresh = DATA_DIR / f".secret_key.{os.getpid()}"
+        fresh.write_text(secrets.token_urlsafe(50))
+        fresh.chmod(0o600)
+        try:
+            os.link(fresh, path)
+        except FileExistsError:
+            pass
+        finally:
+            fresh.unlink()
     return path.read_text().strip()
 
 
