@@ -111,7 +111,9 @@ class DocumentAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{document}: {e.message}", level)
         self.message_user(request, f"{count} document(s) {done}.")
 
-    @admin.action(description="Reprocess the selected documents (same options)")
+    @admin.action(
+        description="Reprocess the selected documents (same options)", permissions=["change"]
+    )
     def reprocess(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
         self._each(
             request,
@@ -121,13 +123,13 @@ class DocumentAdmin(admin.ModelAdmin):
             level=messages.ERROR,
         )
 
-    @admin.action(description="Cancel the selected documents' OCR")
+    @admin.action(description="Cancel the selected documents' OCR", permissions=["change"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
         self._each(
             request, queryset, services.ocr_run_cancel, done="cancelled", level=messages.WARNING
         )
 
-    @admin.action(description="Export selected (ZIP)")
+    @admin.action(description="Export selected (ZIP)", permissions=["view"])
     def export_zip(self, request: HttpRequest, queryset: QuerySet[Document]) -> FileResponse | None:
         """The same ZIP as the API's many-documents export, in every format."""
         if queryset.count() > MAX_DOCUMENTS_PER_ZIP:  # the API's limit: bounds one request's work

@@ -7,6 +7,7 @@ class DocumentsConfig(AppConfig):
     verbose_name = "Documents"
 
     def ready(self) -> None:
-        # Connects the worker's engine warm-up to django-q2's post_spawn signal, and registers
-        # the check that refuses an engine setting that cannot run here.
-        from documents import checks, tasks  # noqa: F401
+        # Connects the worker's engine warm-up to django-q2's post_spawn signal, the sign-in
+        # failure counter to Django's, and registers the check that refuses an engine setting
+        # that cannot run here.
+        from documents import checks, login_throttle, tasks  # noqa: F401

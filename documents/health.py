@@ -3,8 +3,9 @@
 - `healthz`: the web process answers (the Windows watchdog polls it). Touches nothing else, so a
   slow database never makes a live process look dead.
 - `readyz`: everything a document needs to get through is there: database, broker, OCR models and
-  at least one qcluster whose heartbeat is recent. 503 names what fails.
-- `status`: for people and scripts (authenticated): library versions, OpenVINO devices, backend,
+  at least one qcluster whose heartbeat is recent. 503 names what fails; why (paths, hosts,
+  exception text) only to a signed-in admin.
+- `status`: for admins and their scripts (staff): library versions, OpenVINO devices, backend,
   device and precision in force, queue depth, the clusters with each worker's memory, the last
   finished job.
 """
@@ -26,7 +27,8 @@ from django_q.conf import Conf
 from django_q.status import Stat
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -61,6 +63,8 @@ def readyz(request: HttpRequest) -> JsonResponse:
         "workers": _check(_workers),
     }
     failing = [name for name, result in checks.items() if result != "ok"]
+    if not request.user.is_staff:
+        checks = {name: "ok" if result == "ok" else "failing" for name, result in checks.items()}
     return JsonResponse(
         {"status": "unavailable" if failing else "ready", "failing": failing, "checks": checks},
         status=503 if failing else 200,
@@ -126,6 +130,7 @@ def _live_clusters() -> list[Stat]:
     "with each worker's memory, and the last finished run with its speed.",
 )
 @api_view(["GET"])
+@permission_classes([IsAdminUser])
 def status(request: Request) -> Response:
     broker = get_broker()
     engine, devices = _engine_in_use()
@@ -173,7 +178,7 @@ def _engine_in_use() -> tuple[dict, list[str] | str]:
 
 
 def _last_finished_run() -> dict | None:
-    """The latest finished run and its speed. No document name: any signed-in user reads this."""
+    """The latest finished run and its speed (no document name)."""
     run = OcrRun.objects.filter(status=Status.DONE).order_by("-finished_at").first()
     if run is None:
         return None

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "documents.login_throttle.LoginThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -175,6 +176,22 @@ OCR_ENGINE = {
 # Shared by every process on the host: django-q2 keeps the ORM broker's cluster heartbeats
 # (read by /readyz and the status API) in the default cache; the per-process default would hide
 # them from the web server. With REDIS_URL the heartbeats live in Redis instead.
+# Sign-in attempts (documents/login_throttle.py): this many failures per address or username
+# within the window, then 429 until it has passed.
+LOGIN_MAX_FAILURES = env_int("OCRSITE_LOGIN_MAX_FAILURES", 10)
+LOGIN_WINDOW_S = env_int("OCRSITE_LOGIN_WINDOW_S", 900)
+
+# OCRSITE_HTTPS=1: the site is served over HTTPS by a proxy in front (IIS, nginx, Caddy) that
+# sets X-Forwarded-Proto. Cookies go over HTTPS only, browsers are told to use nothing else
+# (HSTS), and plain-HTTP requests are redirected, but for the health probes the local watchdog
+# reads over HTTP.
+if env_bool("OCRSITE_HTTPS", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env_int("OCRSITE_HSTS_SECONDS", 31_536_000)
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
@@ -225,6 +242,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Upload documents, follow their OCR, review, correct and export the results.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -1,4 +1,4 @@
-"""The authenticated status API: versions, OpenVINO's devices, the engine settings in force,
+"""The admins' status API: versions, OpenVINO's devices, the engine settings in force,
 the queue, and the last finished run with its speed (a page read by the real engine)."""
 
 from importlib import metadata
@@ -21,21 +21,25 @@ pytestmark = [pytest.mark.django_db]
 def api(settings, tmp_path, models_dir) -> APIClient:
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.OCR_ENGINE = {**settings.OCR_ENGINE, "MODELS_DIR": str(models_dir)}
-    user = User.objects.create_user("clerk", password="pw")
+    user = User.objects.create_user("admin", password="pw", is_staff=True)
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     api.user = user
     return api
 
 
-def test_status_needs_a_signed_in_user():
+def test_status_is_for_admins_only():
     assert APIClient().get("/api/status/").status_code in (401, 403)
+    clerk = APIClient()
+    clerk.force_authenticate(User.objects.create_user("clerk"))
+    assert clerk.get("/api/status/").status_code == 403
 
 
 def test_status_reports_versions_devices_settings_queue_and_the_last_run(
     api, django_capture_on_commit_callbacks
 ):
-    RuntimeSettings.objects.create(precision="bf16")  # the admin's choice wins over the env
+    # The admin's choice wins over the env's ("auto"): f32, which every CPU runs.
+    RuntimeSettings.objects.create(precision="f32")
     # With Redis the message is sent when the upload commits.
     with django_capture_on_commit_callbacks(execute=True):
         document = services.document_create(
@@ -55,7 +59,7 @@ def test_status_reports_versions_devices_settings_queue_and_the_last_run(
     assert status["versions"]["openvino"] == metadata.version("openvino")
     assert set(status["versions"]) >= {"paddlex", "paddlepaddle", "onnxruntime"}
     assert "CPU" in status["openvino_devices"]
-    assert status["engine"]["precision"] == "bf16"
+    assert (status["engine"]["precision"], status["engine"]["precision_setting"]) == ("f32", "f32")
     assert status["engine"]["backend"] == "openvino"
     run = status["last_finished_run"]
     assert run["document"] == document.pk
