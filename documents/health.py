@@ -106,14 +106,14 @@ def _models() -> None:
 
 
 def _workers() -> None:
-    if not _live_clusters():
+    if not live_clusters():
         raise RuntimeError(
             f"no qcluster heartbeat in the last {HEARTBEAT_MAX_AGE_S} s"
             " (is `manage.py qcluster` running?)"
         )
 
 
-def _live_clusters() -> list[Stat]:
+def live_clusters() -> list[Stat]:
     now = timezone.now()
     return [
         stat
@@ -146,7 +146,7 @@ def status(request: Request) -> Response:
                 # taken by a worker, not yet acknowledged: the ORM broker knows, Redis says None
                 "in_progress": broker.lock_size(),
             },
-            "clusters": [_cluster(stat) for stat in _live_clusters()],
+            "clusters": [_cluster(stat) for stat in live_clusters()],
             "ready": {"database": _check(_database), "models": _check(_models)},
         }
     )

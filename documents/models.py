@@ -57,6 +57,11 @@ class RuntimeSettings(models.Model):
     max_page_pixels = models.PositiveIntegerField(null=True, blank=True)
     max_upload_mb = models.PositiveIntegerField(null=True, blank=True)
     max_pages = models.PositiveIntegerField(null=True, blank=True)
+    max_waiting_pages = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Most pages one user may have waiting; an upload past it is refused.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -99,6 +104,9 @@ class Document(models.Model):
     error = models.TextField(blank=True, help_text="Why the latest run failed, in words.")
     reviewed = models.BooleanField(default=False)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # A file sent to the synchronous /ocr endpoint: read through the queue, answered, deleted.
+    # Never listed; the sweep deletes one its web process left behind.
+    ephemeral = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,6 +135,9 @@ class OcrRun(models.Model):
     pages_failed = models.PositiveIntegerField(default=0)
     attempt = models.PositiveIntegerField(
         default=1, help_text="1 for the upload, +1 per reprocess."
+    )
+    priority = models.BooleanField(
+        default=False, help_text="Read ahead of other pages (a request waiting on /ocr)."
     )
     error = models.TextField(blank=True)
     queued_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -171,6 +182,9 @@ class Page(models.Model):
     # re-claim a page left running by a killed worker; any other message is void.
     token = models.UUIDField(default=uuid.uuid4)
     attempts = models.PositiveIntegerField(default=0, help_text="Claims by a worker in this run.")
+    # The message (page id:token) whose task took the page: a worker reads the page the queue's
+    # turn order chooses, not always its message's own (selectors.next_page).
+    claimed_with = models.CharField(max_length=80, blank=True)
     enqueued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -10,7 +10,8 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from .engine_settings import precision_in_force
 from .models import (
@@ -40,6 +41,7 @@ class RuntimeConfig:
     max_page_pixels: int = 40_000_000
     max_upload_mb: int = 100
     max_pages: int = 300
+    max_waiting_pages: int = 1000
 
 
 def runtime_config() -> RuntimeConfig:
@@ -58,6 +60,7 @@ def runtime_config() -> RuntimeConfig:
         max_page_pixels=row.max_page_pixels or settings.MAX_PAGE_PIXELS,
         max_upload_mb=row.max_upload_mb or settings.MAX_UPLOAD_MB,
         max_pages=row.max_pages or settings.MAX_PAGES,
+        max_waiting_pages=row.max_waiting_pages or settings.MAX_WAITING_PAGES,
     )
 
 
@@ -66,8 +69,9 @@ def sees_everything(user: User) -> bool:
 
 
 def document_visible(*, user: User) -> QuerySet[Document]:
-    """Documents `user` may read and change: their own; admins (staff, superusers) see all."""
-    documents = Document.objects.select_related("owner")
+    """Documents `user` may read and change: their own; admins (staff, superusers) see all.
+    A file in flight through the /ocr endpoint is nobody's to see."""
+    documents = Document.objects.filter(ephemeral=False).select_related("owner")
     if sees_everything(user):
         return documents
     if not user.is_authenticated:
@@ -193,3 +197,58 @@ def table_cell_visible(*, user: User) -> QuerySet[TableCell]:
 
 def correction_visible(*, user: User) -> QuerySet[Correction]:
     return Correction.objects.filter(page__document__in=document_visible(user=user))
+
+
+def pages_waiting(*, user: User) -> int:
+    return Page.objects.filter(document__owner=user, status=Status.QUEUED).count()
+
+
+def next_page() -> Page | None:
+    """The page a free worker reads next: the queue's turn order.
+
+    Pages a request waits on (/ocr) come first. Then the turn goes to the user with the fewest
+    pages being read now and, among equals, to the one served longest ago, so one user's
+    300-page batch does not hold back another user's single page; each user's own pages go
+    oldest first. A page whose worker died (running past the task timeout) waits like the rest.
+    """
+    now = timezone.now()
+    expired = now - dt.timedelta(seconds=settings.TASK_TIMEOUT)
+    waiting = Page.objects.filter(
+        Q(status=Status.QUEUED) | Q(status=Status.RUNNING, claimed_at__lt=expired)
+    )
+    owners = list(
+        waiting.values("document__owner").annotate(
+            urgent=Count("id", filter=Q(run__priority=True)), oldest=Min("enqueued_at")
+        )
+    )
+    if not owners:
+        return None
+    ids = [o["document__owner"] for o in owners]
+    reading = dict(
+        Page.objects.filter(status=Status.RUNNING, claimed_at__gte=expired, document__owner__in=ids)
+        .values("document__owner")
+        .annotate(n=Count("id"))
+        .values_list("document__owner", "n")
+    )
+    # Turns over the last day are enough to share the queue out; older ones would cost a scan.
+    served = dict(
+        Page.objects.filter(claimed_at__gte=now - dt.timedelta(days=1), document__owner__in=ids)
+        .values("document__owner")
+        .annotate(last=Max("claimed_at"))
+        .values_list("document__owner", "last")
+    )
+    never = now - dt.timedelta(days=2)
+    turn = min(
+        owners,
+        key=lambda o: (
+            o["urgent"] == 0,
+            reading.get(o["document__owner"], 0),
+            served.get(o["document__owner"], never),
+            o["oldest"] or now,
+        ),
+    )
+    return (
+        waiting.filter(document__owner=turn["document__owner"])
+        .order_by("-run__priority", "enqueued_at", "document_id", "number")
+        .first()
+    )

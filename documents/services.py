@@ -1,13 +1,14 @@
 """Writes: uploads, OCR runs and their pages, review, cancel, reprocess, delete (corrections:
 corrections.py).
 
-The queue's contract lives here. A page is worked by the message that carries its current
-`token`: the worker claims it with a conditional UPDATE (queued -> running, or running ->
-running when that same message is redelivered after its worker died), runs OCR outside any
-transaction, and saves every result in one short transaction that again checks the token.
-A cancelled or reprocessed page gets a new token (or status), so an old message, or a slow
-worker's late result, changes nothing. Progress is counted in the same transaction, and the
-page that completes a run closes it.
+The queue's contract lives here. Each waiting page has one message in the broker, but a
+message reads whichever page the queue's turn order gives it (selectors.next_page: requests
+waiting on /ocr first, then fairly across users). The worker claims that page by its id and
+current `token` with a conditional UPDATE (queued -> running, or running -> running once the
+task timeout of a dead worker has passed), runs OCR outside any transaction, and saves every
+result in one short transaction that again checks the token. A cancelled or reprocessed page
+gets a new token (or status), so a slow worker's late result changes nothing. Progress is
+counted in the same transaction, and the page that completes a run closes it.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from .models import (
     Table,
     TableCell,
 )
-from .selectors import RuntimeConfig, runtime_config
+from .selectors import RuntimeConfig, next_page, pages_waiting, runtime_config
 
 logger = logging.getLogger(__name__)
 
@@ -91,12 +92,17 @@ def document_create(
     name: str | None = None,
     pipeline: str | None = None,
     options: dict[str, Any] | None = None,
+    ephemeral: bool = False,
+    max_pages: int | None = None,
 ) -> Document:
     """Store an uploaded file, check it, and queue its pages for OCR.
 
+    `ephemeral`: a file for the synchronous /ocr endpoint (sync_ocr.py): never listed, read
+    ahead of other pages, at most `max_pages` pages.
+
     Raises ApplicationError (code empty_file, unsupported_file, corrupt_file, encrypted_file,
-    too_many_pages, too_many_pixels, too_large or invalid_options) for a file that cannot
-    become a document; nothing is kept of it then.
+    too_many_pages, too_many_pixels, too_large, too_many_waiting or invalid_options) for a file
+    that cannot become a document; nothing is kept of it then.
     """
     config = runtime_config()
     name = Path(name or upload.name or "upload").name[:255]
@@ -112,7 +118,7 @@ def document_create(
     run_options = {**config.options, **(options or {})}
     options_validate(pipeline=pipeline, options=run_options)
 
-    document = Document(owner=owner, name=name)
+    document = Document(owner=owner, name=name, ephemeral=ephemeral)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -121,7 +127,7 @@ def document_create(
     try:
         info = page_files.inspect(
             document.original.path,
-            max_pages=config.max_pages,
+            max_pages=min(config.max_pages, max_pages or config.max_pages),
             max_pixels=config.max_page_pixels,
             dpi=config.pdf_dpi,
         )
@@ -136,12 +142,20 @@ def document_create(
     document.mime_type = info.mime_type
     document.page_count = info.page_count
     try:
+        if not ephemeral:
+            _check_waiting(owner, info.page_count, config)
         with transaction.atomic():
             document.save()
             Page.objects.bulk_create(
                 Page(document=document, number=n) for n in range(1, info.page_count + 1)
             )
-            _run_start(document=document, pipeline=pipeline, options=run_options, config=config)
+            _run_start(
+                document=document,
+                pipeline=pipeline,
+                options=run_options,
+                config=config,
+                priority=ephemeral,
+            )
     except Exception:
         document.original.delete(save=False)
         raise
@@ -154,8 +168,25 @@ def _storage_name(name: str) -> str:
     return default_storage.get_valid_name(f"{stem[:80] or 'original'}{suffix[:10]}")
 
 
+def _check_waiting(owner: AbstractBaseUser, pages: int, config: RuntimeConfig) -> None:
+    """Refuse more pages from a user who already has the most allowed waiting in the queue."""
+    waiting = pages_waiting(user=owner)
+    if waiting + pages > config.max_waiting_pages:
+        raise ApplicationError(
+            f"you have {waiting} pages waiting to be read; with these {pages} that is over the "
+            f"limit of {config.max_waiting_pages}: try again when some are done",
+            code="too_many_waiting",
+            status=429,
+        )
+
+
 def _run_start(
-    *, document: Document, pipeline: str, options: dict[str, Any], config: RuntimeConfig
+    *,
+    document: Document,
+    pipeline: str,
+    options: dict[str, Any],
+    config: RuntimeConfig,
+    priority: bool = False,
 ) -> OcrRun:
     """A new run over every page of `document`; its page messages are sent with the commit."""
     attempt = document.runs.count() + 1
@@ -167,6 +198,7 @@ def _run_start(
         precision=config.precision,
         pages_total=document.page_count,
         attempt=attempt,
+        priority=priority,
     )
     now = timezone.now()
     pages = list(document.pages.order_by("number"))
@@ -225,6 +257,7 @@ def document_reprocess(
     run_options = options if options is not None else (previous.options if previous else {})
     options_validate(pipeline=pipeline, options=run_options)
     _runs_cancel(document=document, reason="replaced by a new run")
+    _check_waiting(document.owner, document.page_count, config)
     return _run_start(document=document, pipeline=pipeline, options=run_options, config=config)
 
 
@@ -301,20 +334,42 @@ def _files_delete(names: list[str]) -> None:
 # --- the worker's side ---------------------------------------------------------------------
 
 
-def page_claim(*, page_id: int, token: str) -> Page | None:
-    """Take the page for this message, or None when the message is void (done, cancelled,
-    replaced) or the page's worker died too often (the page then fails with the reason).
+def page_claim_next(*, message: tuple[int, str]) -> Page | None:
+    """Take the page the queue's turn order gives this message (selectors.next_page); None
+    when no page waits. Every message reads one page, not necessarily its own: the number of
+    messages matches the number of pages waiting, and the turn order decides who goes first."""
+    for _ in range(10):  # another worker may take the same page first: then the next one
+        candidate = next_page()
+        if candidate is None:
+            return None
+        page = page_claim(
+            page_id=candidate.pk, token=str(candidate.token), message="{}:{}".format(*message)
+        )
+        if page is not None:
+            return page
+    return None
 
-    A page already running is taken again by its own message only once its task timeout has
-    passed (its worker is dead by then): a message redelivered early, while the first worker
-    still reads the page, changes nothing."""
+
+def page_claim(*, page_id: int, token: str, message: str = "") -> Page | None:
+    """Take the page (by its id and current token) for the worker reading `message`, or None
+    when the page is no longer waiting (done, cancelled, replaced, taken by another worker) or
+    its workers died too often (the page then fails with the reason).
+
+    A page already running is taken again only once its task timeout has passed (its worker is
+    dead by then): a message redelivered early, while the first worker still reads the page,
+    does not take it."""
     now = timezone.now()
     expired = now - timedelta(seconds=settings.TASK_TIMEOUT)
     with transaction.atomic():
         claimed = (
             Page.objects.filter(pk=page_id, token=token)
             .filter(Q(status=Status.QUEUED) | Q(status=Status.RUNNING, claimed_at__lt=expired))
-            .update(status=Status.RUNNING, claimed_at=now, attempts=F("attempts") + 1)
+            .update(
+                status=Status.RUNNING,
+                claimed_at=now,
+                claimed_with=message,
+                attempts=F("attempts") + 1,
+            )
         )
         if not claimed:
             return None
@@ -511,37 +566,36 @@ def pages_recover_stalled(*, stale_after: float | None = None) -> int:
     pages = stalled + _lost_waiting_pages(cutoff)
     for page in pages:
         _page_resend(page)
+    # A /ocr request's file whose web process died before it could delete it.
+    left = timezone.now() - timedelta(seconds=settings.SYNC_OCR_WAIT_S + 600)
+    for document in Document.objects.filter(ephemeral=True, created_at__lt=left):
+        document_delete(document=document)
     return len(pages)
 
 
 def _lost_waiting_pages(cutoff: Any) -> list[Page]:
-    waiting = Page.objects.filter(status=Status.QUEUED, enqueued_at__lt=cutoff).order_by(
-        "enqueued_at", "pk"
-    )
-    if Conf.ORM:
-        # The ORM broker redelivers what it handed out, but a message deleted in the admin, or
-        # signed with another secret key (the cluster drops it unread), never comes: the pages
-        # without a readable message of their own are lost.
-        carried = _orm_page_messages()
-        return [p for p in waiting.select_related("run") if (p.pk, str(p.token)) not in carried]
-    # Messages are taken first in, first out, so the lost ones belong to the oldest pages.
-    missing = Page.objects.filter(status=Status.QUEUED).count() - get_broker().queue_size()
-    return list(waiting.select_related("run")[: max(missing, 0)])
+    """Waiting pages beyond the messages left to read them. Each message reads one page, so
+    when fewer readable messages wait than pages, the difference was lost: on Redis taken by a
+    cluster that died; on the ORM broker deleted in the admin, or signed with another secret
+    key (the cluster drops it unread). The oldest pages are sent again."""
+    messages = _orm_readable_messages() if Conf.ORM else get_broker().queue_size()
+    missing = Page.objects.filter(status=Status.QUEUED).count() - messages
+    if missing <= 0:
+        return []
+    waiting = Page.objects.filter(status=Status.QUEUED, enqueued_at__lt=cutoff)
+    return list(waiting.order_by("enqueued_at", "pk").select_related("run")[:missing])
 
 
-def _orm_page_messages() -> set[tuple[int, str]]:
-    """(page id, token) of every page message in the ORM broker's queue that a worker can read."""
-    found = set()
-    rows = OrmQ.objects.using(Conf.ORM).filter(key=get_broker().list_key)
+def _orm_readable_messages() -> int:
+    """Page messages in the ORM broker's queue, not yet handed out, that a worker can read."""
+    rows = OrmQ.objects.using(Conf.ORM).filter(key=get_broker().list_key, lock__lte=timezone.now())
+    readable = 0
     for payload in rows.values_list("payload", flat=True):
         try:
-            task = SignedPackage.loads(payload)
+            readable += SignedPackage.loads(payload).get("func") == PAGE_TASK
         except (signing.BadSignature, ValueError):
             continue
-        if task.get("func") == PAGE_TASK:
-            page_id, token = task["args"]
-            found.add((int(page_id), str(token)))
-    return found
+    return readable
 
 
 @transaction.atomic

@@ -1,5 +1,7 @@
-"""django-q2 tasks. A message carries a page id and its token, nothing else; the worker reads
-the rest from the database, so a message that comes twice, or too late, changes nothing.
+"""django-q2 tasks. A message carries a page id and its token, nothing else, and reads one
+page: the one the queue's turn order gives it (services.page_claim_next), usually another
+user's when one user has many waiting. The worker reads the rest from the database, so a
+message that comes twice, or too late, changes nothing.
 
 Each worker process keeps one engine, built and warmed when the worker starts (`post_spawn`).
 """
@@ -20,28 +22,32 @@ from .engine import Engine
 from .engine.errors import EngineError
 from .engine.types import PageResult
 from .engine_settings import configured_engine
-from .models import Page
+from .models import Page, Status
 from .selectors import runtime_config
 
 logger = logging.getLogger(__name__)
 
 
 def ocr_page(page_id: int, token: str) -> str:
-    """Read one page: claim it, render its image, OCR it, save its results."""
-    page = services.page_claim(page_id=page_id, token=token)
+    """Read one page: claim the next in turn, render its image, OCR it, save its results."""
+    page = services.page_claim_next(message=(page_id, token))
     if page is None:
-        return "skipped: the page is done, cancelled or replaced"
+        return "skipped: no page is waiting"
+    page_id, token = page.pk, str(page.token)
     try:
         result, timings = _read(page)
     except EngineError as e:
         services.page_fail(page_id=page_id, token=token, reason=str(e))
         return f"failed: {e}"
     except Exception as e:
+        # The reason is shown to users: the exception's text stays in the worker's log.
         logger.exception("page %s: unexpected error", page_id)
         services.page_fail(
-            page_id=page_id, token=token, reason=f"internal error ({type(e).__name__}: {e})"
+            page_id=page_id,
+            token=token,
+            reason="an internal error stopped the OCR of this page (the worker's log has it)",
         )
-        return f"failed: {e}"
+        return f"failed: {type(e).__name__}: {e}"
     started = time.perf_counter()
     engine = _engine(backend=page.run.backend, precision=page.run.precision)
     engine_info = page.run.engine_info or engine.info()  # asked once per run
@@ -84,9 +90,12 @@ def ocr_page_finished(task: Any) -> None:
     fails its page with the reason, so the document does not wait forever."""
     if task.success:
         return
-    page_id, token = task.args
     reason = str(task.result or "").splitlines()[0] if task.result else "the task failed"
-    services.page_fail(page_id=page_id, token=token, reason=f"the worker stopped: {reason}")
+    message = "{}:{}".format(*task.args)
+    for page in Page.objects.filter(claimed_with=message, status=Status.RUNNING):
+        services.page_fail(
+            page_id=page.pk, token=str(page.token), reason=f"the worker stopped: {reason}"
+        )
 
 
 def recover_stalled() -> int:

@@ -157,6 +157,11 @@ MAX_UPLOAD_MB = env_int("OCRSITE_MAX_UPLOAD_MB", 100)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_UPLOAD_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_PAGES = env_int("OCRSITE_MAX_PAGES", 300)
+# Pages one user may have waiting; past it an upload or a reprocess is refused (429).
+MAX_WAITING_PAGES = env_int("OCRSITE_MAX_WAITING_PAGES", 1000)
+# The synchronous /ocr endpoint: pages per request, and how long the request waits for the queue.
+SYNC_OCR_MAX_PAGES = env_int("OCRSITE_SYNC_OCR_MAX_PAGES", 10)
+SYNC_OCR_WAIT_S = env_int("OCRSITE_SYNC_OCR_WAIT_S", 110)
 PDF_DPI = env_int("OCRSITE_PDF_DPI", 200)
 MAX_PAGE_PIXELS = env_int("OCRSITE_MAX_PAGE_PIXELS", 40_000_000)
 

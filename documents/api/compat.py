@@ -2,9 +2,10 @@
 (and send a token).
 
 Request: JSON {"image": "<base64 of an image or a PDF>", "use_...": true|false, ...}.
-Answer: {"success": true, "result": [PaddleOCR page result, one per page]} or
-{"success": false, "error": "..."} with a 4xx/5xx status. The structure pipeline runs here, in
-the request, on this process's engine.
+Answer: {"success": true, "result": [PaddleOCR page result, one per page]}, or with a 4xx/5xx
+status {"success": false, "error": {"code": ..., "message": ..., "fields": {}}} (the API's error
+envelope; never an exception's text). The structure pipeline runs in the OCR queue's workers,
+ahead of other pages, while the request waits (sync_ocr.py): web processes hold no engine.
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from documents.engine import pages as page_files
-from documents.engine.errors import BadImageError, EngineError, ModelMissingError
-from documents.engine_settings import configured_engine
-from documents.selectors import runtime_config
+from documents.sync_ocr import read_now
+
+from .errors import ApplicationError, error_body
 
 logger = logging.getLogger(__name__)
 
@@ -33,8 +33,8 @@ logger = logging.getLogger(__name__)
 OPTION_PREFIXES = ("use_", "text_")
 
 
-def _fail(message: str, code: int) -> Response:
-    return Response({"success": False, "error": message}, status=code)
+def _fail(code: str, message: str, status_code: int) -> Response:
+    return Response({"success": False, **error_body(code, message)}, status=status_code)
 
 
 class OcrCompatApi(APIView):
@@ -52,49 +52,33 @@ class OcrCompatApi(APIView):
                 "OcrCompatResult",
                 {"success": serializers.BooleanField(), "result": serializers.ListField()},
             ),
-            400: OpenApiResponse(description='{"success": false, "error": "..."}'),
+            400: OpenApiResponse(description='{"success": false, "error": {"code": ...}}'),
         },
         operation_id="ocr_compat",
     )
     def post(self, request: Request) -> Response:
         if not isinstance(request.data, dict) or not request.data.get("image"):
-            return _fail('send JSON {"image": "<base64>"}', status.HTTP_400_BAD_REQUEST)
+            return _fail("invalid", 'send JSON {"image": "<base64>"}', status.HTTP_400_BAD_REQUEST)
         try:
             data = base64.b64decode(_strip_data_url(str(request.data["image"])), validate=True)
         except (binascii.Error, ValueError):
-            return _fail("image is not valid base64", status.HTTP_400_BAD_REQUEST)
+            return _fail("invalid", "image is not valid base64", status.HTTP_400_BAD_REQUEST)
         options = {k: v for k, v in request.data.items() if k.startswith(OPTION_PREFIXES)}
-        config = runtime_config()
-        try:
-            page_files.inspect(
-                data,
-                max_pages=config.max_pages,
-                max_pixels=config.max_page_pixels,
-                dpi=config.pdf_dpi,
-            )
-            engine = configured_engine(backend=config.backend, precision=config.precision)
-            result = [
-                engine.run(page.image, pipeline="structure", options=options).raw
-                for page in page_files.iter_pages(
-                    data, dpi=config.pdf_dpi, max_pixels=config.max_page_pixels
-                )
-            ]
-        except ModelMissingError as e:
-            return _fail(str(e), status.HTTP_503_SERVICE_UNAVAILABLE)
-        except (BadImageError, EngineError) as e:
-            return _fail(str(e), status.HTTP_400_BAD_REQUEST)
+        result = read_now(owner=request.user, data=data, options=options)
         return Response({"success": True, "result": result})
 
     def handle_exception(self, exc: Exception) -> Response:
-        """Every error in the old service's shape, authentication ones included."""
+        """Every error in the old service's shape, with the envelope as its error."""
+        if isinstance(exc, ApplicationError):
+            return _fail(exc.code, exc.message, exc.status)
         if isinstance(exc, exceptions.APIException):
             response = super().handle_exception(exc)
-            failed = _fail(str(exc.detail), response.status_code)
+            failed = _fail(exc.default_code, str(exc.detail), response.status_code)
             if "WWW-Authenticate" in response:
                 failed["WWW-Authenticate"] = response["WWW-Authenticate"]
             return failed
         logger.exception("/ocr failed")
-        return _fail(f"internal error: {exc}", status.HTTP_500_INTERNAL_SERVER_ERROR)
+        return _fail("internal_error", "internal error", status.HTTP_500_INTERNAL_SERVER_ERROR)
 
 
 def _strip_data_url(text: str) -> str:

@@ -187,21 +187,24 @@ def test_another_users_document_is_not_reachable(page: Page, user, other_user) -
         assert page.request.get(url).status == 404, url
 
 
-def test_a_correction_the_new_run_could_not_place_is_reapplied(page: Page, user, read_now) -> None:
+def test_a_correction_the_new_run_could_not_place_is_reapplied(
+    page: Page, user, cluster, wait_finished
+) -> None:
     """Reprocessing keeps corrections: the one whose line moved is listed on its page, and staff
     put it on the line they select; the history shows every edit."""
-    from documents import corrections, tasks
+    from documents import corrections
     from documents.models import Correction, Line
 
-    document = read_now(user, "order.png", encode(render_report()))
+    upload = SimpleUploadedFile("order.png", encode(render_report()))
+    document = services.document_create(owner=user, upload=upload)
+    assert wait_finished(document.pk).status == "done"
     fix = "Please report missing items to the front desk at once."
     line = Line.objects.get(page__document=document, text__startswith="Please report")
     corrections.correct(line, fix, user)
     # As if the line had been elsewhere on the page when it was corrected.
     Correction.objects.filter(after=fix).update(place=[0.1, 0.9, 0.5, 0.92])
     services.document_reprocess(document=document)
-    for p in document.pages.all():
-        assert tasks.ocr_page(p.pk, str(p.token)) == "done"
+    assert wait_finished(document.pk).status == "done"
 
     sign_in(page, *ALICE)
     page.goto(f"/documents/{document.pk}?page=1")

@@ -1,6 +1,8 @@
 """`python manage.py queue_bench`: an N-page scanned PDF uploaded over HTTP and read by the
 queue, against the engine alone on the same pages (issue 3: end to end at most 1.15x the
-engine's own time, i.e. queue and database overhead at most 15 %).
+engine's own time, i.e. queue and database overhead at most 15 %). Then the queue's fairness:
+another user's one-page document sent while the batch is being read, and how many pages' time
+it took to come back.
 
 Real users' data is left alone: a temporary user owns the uploads and is deleted with its
 documents at the end, even on failure; a `qcluster` of the bench's own, under a private
@@ -42,7 +44,7 @@ from rest_framework.authtoken.models import Token
 from documents import services
 from documents.engine import pages as page_files
 from documents.engine_settings import configured_engine
-from documents.models import ACTIVE_STATUSES, Document, OcrRun
+from documents.models import ACTIVE_STATUSES, Document, OcrRun, Status
 from documents.selectors import runtime_config
 
 DEFAULT_PDF = settings.BASE_DIR.parent / "shared/eval/pdf_docs/pdfs/ocrmypdf_multipage.pdf"
@@ -197,6 +199,7 @@ class Command(BaseCommand):
 
         name = f"queue-bench-{uuid.uuid4().hex[:8]}"
         user = get_user_model().objects.create_user(name)
+        other = get_user_model().objects.create_user(f"{name}-other")
         token = Token.objects.create(user=user).key
         cluster = BenchCluster(name, Path(tempfile.gettempdir()) / f"{name}.log")
         queue = (Conf.PREFIX, Conf.CLUSTER_NAME)
@@ -215,6 +218,8 @@ class Command(BaseCommand):
                     self._time_upload(base_url, token, data, cluster, options)
                     for _ in range(options["repeat"])
                 ]
+                other_token = Token.objects.create(user=other).key
+                fairness = self._fairness(base_url, (token, other_token), data, warm, cluster)
             cluster.stop()
             last = OcrRun.objects.get(pk=runs[-1]["run_id"])
             configured_engine(backend=last.backend, precision=last.precision).warm((last.pipeline,))
@@ -225,11 +230,14 @@ class Command(BaseCommand):
             cluster.stop()
             get_broker().delete_queue()  # messages an aborted run left behind
             Conf.PREFIX, Conf.CLUSTER_NAME = queue
-            for document in Document.objects.filter(owner=user):
+            for document in Document.objects.filter(owner__in=[user, other]):
                 services.document_delete(document=document)
             Task.objects.filter(cluster=name).delete()  # the bench's rows in the admin's lists
             user.delete()
-        self._report(runs, path, options)
+            other.delete()
+        page_s = statistics.median(r["end_to_end_s"] for r in runs) / options["pages"]
+        fairness |= {"page_s": page_s, "single_in_page_times": fairness["single_s"] / page_s}
+        self._report(runs, fairness, path, options)
 
     def _time_upload(
         self, base_url: str, token: str, data: bytes, cluster: BenchCluster, options: dict
@@ -252,6 +260,31 @@ class Command(BaseCommand):
         self._log(options, f"upload: {document.status} in {end_to_end:.2f}s")
         return figures
 
+    def _fairness(
+        self,
+        base_url: str,
+        tokens: tuple[str, str],
+        batch_data: bytes,
+        single_data: bytes,
+        cluster: BenchCluster,
+    ) -> dict[str, Any]:
+        """One user's batch, and once its first page is done another user's one page."""
+        batch_id = upload(base_url, tokens[0], "batch.pdf", batch_data)
+        batch = Document.objects.get(pk=batch_id)
+        deadline = time.monotonic() + 600
+        while not batch.pages.filter(status=Status.DONE).exists():
+            cluster.check_alive()
+            if time.monotonic() > deadline:
+                raise CommandError("the batch's first page was not read in 600 s")
+            time.sleep(0.05)
+        started = time.perf_counter()
+        single_id = upload(base_url, tokens[1], "single.pdf", single_data)
+        single = wait_finished(single_id, cluster, 600)
+        seconds = time.perf_counter() - started
+        left = batch.pages.exclude(status=Status.DONE).count()
+        wait_finished(batch_id, cluster, 1800)
+        return {"single_s": seconds, "single_status": single.status, "batch_pages_left": left}
+
     def _engine_figures(self, run: dict[str, Any], data: bytes, ocr_run: OcrRun) -> None:
         run["engine_alone_s"] = engine_alone(data, ocr_run)
         run["ratio_end_to_end_engine_alone"] = run["end_to_end_s"] / run["engine_alone_s"]
@@ -262,7 +295,9 @@ class Command(BaseCommand):
         if not options["json"]:
             self.stdout.write(message)
 
-    def _report(self, runs: list[dict[str, Any]], path: Path, options: dict) -> None:
+    def _report(
+        self, runs: list[dict[str, Any]], fairness: dict[str, Any], path: Path, options: dict
+    ) -> None:
         median = statistics.median(r["ratio_end_to_end_engine_alone"] for r in runs)
         if options["json"]:
             summary = {
@@ -271,6 +306,7 @@ class Command(BaseCommand):
                 "target_ratio": TARGET_RATIO,
                 "median_ratio_end_to_end_engine_alone": median,
                 "runs": runs,
+                "fairness": fairness,
             }
             self.stdout.write(json.dumps(summary, indent=1))
             return
@@ -294,4 +330,10 @@ class Command(BaseCommand):
         verdict = "met" if median <= TARGET_RATIO else "missed"
         self.stdout.write(
             f"median end-to-end / engine alone {median:.3f} (target <= {TARGET_RATIO}: {verdict})"
+        )
+        self.stdout.write(
+            f"fairness: another user's 1-page document sent during a {options['pages']}-page "
+            f"batch was {fairness['single_status']} in {fairness['single_s']:.2f} s = "
+            f"{fairness['single_in_page_times']:.1f} pages' time ({fairness['page_s']:.2f} s a "
+            f"page end to end), with {fairness['batch_pages_left']} of the batch's pages to read"
         )

@@ -1,0 +1,69 @@
+"""The synchronous /ocr endpoint's work, done by the OCR queue: no web process holds an engine.
+
+The request's file becomes an ephemeral document (never listed) whose pages are read ahead of
+all other pages; the request waits for them with a time limit, answers with PaddleOCR's page
+results, and deletes the document.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+
+from . import services
+from .api.errors import ApplicationError
+from .health import live_clusters
+from .models import ACTIVE_STATUSES, Status
+
+POLL_S = 0.2
+# A request still waiting this long with no OCR worker alive is told so (a worker just
+# starting up has its heartbeat by then).
+NO_WORKER_AFTER_S = 10
+
+
+def read_now(*, owner: AbstractBaseUser, data: bytes, options: dict[str, Any]) -> list[dict]:
+    """PaddleOCR's structure result for each page of the file, read by the queue's workers.
+    Raises ApplicationError with the reason (and no exception text) when it cannot be."""
+    document = services.document_create(
+        owner=owner,
+        upload=ContentFile(data, name="ocr-request"),
+        pipeline="structure",
+        options=options,
+        ephemeral=True,
+        max_pages=settings.SYNC_OCR_MAX_PAGES,
+    )
+    try:
+        started = time.monotonic()
+        while document.status in ACTIVE_STATUSES:
+            waited = time.monotonic() - started
+            queued = document.status == Status.QUEUED
+            if waited > NO_WORKER_AFTER_S and queued and not live_clusters():
+                raise ApplicationError(
+                    "no OCR worker is running: ask an administrator",
+                    code="no_workers",
+                    status=503,
+                )
+            if waited > settings.SYNC_OCR_WAIT_S:
+                raise ApplicationError(
+                    f"the OCR queue did not finish the file within {settings.SYNC_OCR_WAIT_S} s:"
+                    " try again later, or upload it as a document",
+                    code="timeout",
+                    status=504,
+                )
+            time.sleep(POLL_S)
+            document.refresh_from_db(fields=["status"])
+        pages = list(document.pages.order_by("number"))
+        for page in pages:
+            if page.status != Status.DONE:
+                raise ApplicationError(
+                    f"page {page.number} could not be read: {page.error or page.status}",
+                    code="ocr_failed",
+                    status=422,
+                )
+        return [page.raw for page in pages]
+    finally:
+        services.document_delete(document=document)
