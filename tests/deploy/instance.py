@@ -140,5 +140,30 @@ class Instance:
             time.sleep(0.5)
         raise AssertionError(f"{path} never answered {status}: {last}\n{self.log()}")
 
+    def web_peak_rss_mb(self) -> float:
+        """The largest peak RSS (VmHWM) among the instance's web processes (gunicorn's)."""
+        tree, found = {self.process.pid}, True
+        while found:  # every descendant of `serve`
+            found = False
+            for stat in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                if ppid in tree and int(stat.parent.name) not in tree:
+                    tree.add(int(stat.parent.name))
+                    found = True
+        peaks = []
+        for pid in tree:
+            try:
+                if b"gunicorn" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+                    continue
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            peaks += [int(li.split()[1]) / 1024 for li in status.splitlines() if "VmHWM" in li]
+        assert peaks, "no gunicorn process found"
+        return max(peaks)
+
     def log(self) -> str:
         return self.log_path.read_text() if self.log_path.exists() else ""

@@ -10,7 +10,6 @@ import http.client
 import io
 import struct
 import zlib
-from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
@@ -128,32 +127,6 @@ def web(new_instance):
     instance.stop()
 
 
-def _web_peak_rss_mb(instance) -> float:
-    """The largest peak RSS (VmHWM) among the instance's processes: gunicorn and its workers."""
-    tree, found = {instance.process.pid}, True
-    while found:
-        found = False
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                pid, ppid = (
-                    int(stat.parent.name),
-                    int(stat.read_text().rsplit(")", 1)[1].split()[1]),
-                )
-            except (OSError, IndexError, ValueError):
-                continue
-            if ppid in tree and pid not in tree:
-                tree.add(pid)
-                found = True
-    peaks = []
-    for pid in tree:
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        peaks += [int(li.split()[1]) / 1024 for li in status.splitlines() if li.startswith("VmHWM")]
-    return max(peaks)
-
-
 def test_hostile_files_get_a_clear_4xx_and_the_web_tier_stays_small(web):
     instance, token = web
     for name, make, status, code, words in REFUSED:
@@ -166,7 +139,7 @@ def test_hostile_files_get_a_clear_4xx_and_the_web_tier_stays_small(web):
     assert listed["count"] == 0  # nothing of them was kept
     originals = instance.data_dir / "media" / "originals"
     assert not originals.exists() or not any(p.is_file() for p in originals.rglob("*"))
-    assert _web_peak_rss_mb(instance) < WEB_RSS_BOUND_MB
+    assert instance.web_peak_rss_mb() < WEB_RSS_BOUND_MB
 
 
 def test_a_body_over_the_limit_is_refused_before_it_is_read(web):
@@ -188,7 +161,7 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(web):
     # Just over the limit, sent in full: the same answer.
     response = instance.post_upload(token, "big.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 22 * MB)
     assert response.status_code == 413 and response.json()["error"]["code"] == "too_large"
-    assert _web_peak_rss_mb(instance) < WEB_RSS_BOUND_MB
+    assert instance.web_peak_rss_mb() < WEB_RSS_BOUND_MB
 
 
 ODD_NAMES = [
