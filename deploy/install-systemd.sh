@@ -2,17 +2,24 @@
 # Install and start the ocrsite systemd services (run after `make setup`, as root).
 #
 #   sudo deploy/install-systemd.sh [--user NAME] [--worker-only]
-#   deploy/install-systemd.sh --render-to DIR    # only write the filled-in units to DIR
+#   deploy/install-systemd.sh --render-to DIR [--user NAME]   # only write the filled-in units
 #
-# --user         the account the services run as (default: the one who called sudo)
+# --user         the account the services run as (default: ocrsite, a system account made here
+#                that can read the code but not change it)
 # --worker-only  scale-out host: the OCR queue only (DATABASE_URL and REDIS_URL in the env file)
+#
+# The services keep their data (database, files, keys) in OCRSITE_DATA_DIR, /var/lib/ocrsite
+# unless /etc/ocrsite/ocrsite.env says otherwise, readable by the service account alone; the
+# first install copies what `make run` kept in the checkout's data/ folder there. The models
+# stay in the checkout. Commands on the installed site: sudo deploy/manage.sh COMMAND.
 #
 # On WSL2 it also makes sure /etc/wsl.conf has `systemd=true` (then run `wsl --shutdown` once).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 app_dir="$(dirname "$here")"
-user="${SUDO_USER:-$(id -un)}"
+user="ocrsite"
+env_file=/etc/ocrsite/ocrsite.env
 render_to=""
 units=(ocrsite.target ocrsite-web.service ocrsite-worker.service)
 services=(ocrsite-web.service ocrsite-worker.service)
@@ -22,15 +29,27 @@ while [[ $# -gt 0 ]]; do
         --user) user="$2"; shift 2 ;;
         --render-to) render_to="$2"; shift 2 ;;
         --worker-only) services=(ocrsite-worker.service); shift ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
 
-render() {  # render DEST_DIR: the units with this checkout's path and the service account
+# The data folder: the env file's OCRSITE_DATA_DIR, else /var/lib/ocrsite.
+data_dir=""
+if [[ -r "$env_file" ]]; then
+    data_dir="$(sed -n 's/^[[:space:]]*OCRSITE_DATA_DIR=//p' "$env_file" | tail -n 1)"
+fi
+data_dir="${data_dir:-/var/lib/ocrsite}"
+
+render() {  # render DEST_DIR: the units and their sandbox drop-ins, filled in
     mkdir -p "$1"
+    local fill=(-e "s|@APP_DIR@|$app_dir|g" -e "s|@USER@|$user|g" -e "s|@DATA_DIR@|$data_dir|g")
     for unit in "${units[@]}"; do
-        sed -e "s|@APP_DIR@|$app_dir|g" -e "s|@USER@|$user|g" "$here/systemd/$unit" >"$1/$unit"
+        sed "${fill[@]}" "$here/systemd/$unit" >"$1/$unit"
+    done
+    for service in ocrsite-web.service ocrsite-worker.service; do
+        mkdir -p "$1/$service.d"
+        sed "${fill[@]}" "$here/systemd/sandbox.conf" >"$1/$service.d/sandbox.conf"
     done
 }
 
@@ -45,10 +64,6 @@ if [[ $EUID -ne 0 ]]; then
 fi
 if [[ ! -x "$app_dir/.venv/bin/python" ]]; then
     echo "no $app_dir/.venv: run 'make setup' first" >&2
-    exit 1
-fi
-if ! id "$user" >/dev/null 2>&1; then
-    echo "no such user: $user" >&2
     exit 1
 fi
 
@@ -71,11 +86,57 @@ if [[ "$(ps -o comm= -p 1)" != "systemd" ]]; then
     exit 1
 fi
 
-render /etc/systemd/system
-install -d -m 0755 /etc/ocrsite
-if [[ ! -e /etc/ocrsite/ocrsite.env ]]; then
-    install -m 0640 -g "$(id -gn "$user")" "$here/ocrsite.env.example" /etc/ocrsite/ocrsite.env
+# The service account: a system account without a login or a home of its own.
+if ! id "$user" >/dev/null 2>&1; then
+    if [[ "$user" != ocrsite ]]; then
+        echo "no such user: $user" >&2
+        exit 1
+    fi
+    useradd --system --user-group --home-dir "$data_dir" --no-create-home \
+        --shell /usr/sbin/nologin ocrsite
+    echo "created the system account ocrsite"
 fi
+group="$(id -gn "$user")"
+as_service() { runuser -u "$user" -- "$@"; }
+# It runs the code but must not be able to change it.
+if ! as_service "$app_dir/.venv/bin/python" -c "import django" 2>/dev/null; then
+    echo "the account $user cannot run $app_dir/.venv/bin/python: let it read the checkout" \
+        "and the Python it was made with (keep the checkout in /opt/ocrsite, or give others" \
+        "passage through its parent folders: chmod o+x on each)" >&2
+    exit 1
+fi
+for path in "$app_dir" "$app_dir/manage.py" "$app_dir/documents" "$app_dir/.venv/bin"; do
+    if as_service test -w "$path"; then
+        echo "the account $user can change $path: the services must run as an account that" \
+            "cannot write the code (the default, ocrsite)" >&2
+        exit 1
+    fi
+done
+
+install -d -m 0755 /etc/ocrsite
+if [[ ! -e "$env_file" ]]; then
+    install -m 0640 -g "$group" "$here/ocrsite.env.example" "$env_file"
+    printf '\n# Written by install-systemd.sh.\nOCRSITE_DATA_DIR=%s\nOCRSITE_MODELS_DIR=%s\n' \
+        "$data_dir" "$app_dir/data/models" >>"$env_file"
+fi
+chgrp "$group" "$env_file"
+chmod 0640 "$env_file"  # it may hold database passwords: root and the services only
+
+install -d -m 0700 -o "$user" -g "$group" "$data_dir"
+if [[ ! -e "$data_dir/db.sqlite3" && -e "$app_dir/data/db.sqlite3" \
+    && "$(realpath "$data_dir")" != "$(realpath "$app_dir/data")" ]]; then
+    for kept in db.sqlite3 media secret_key; do
+        [[ -e "$app_dir/data/$kept" ]] && cp -a "$app_dir/data/$kept" "$data_dir/"
+    done
+    echo "copied the database, the files and the secret key from $app_dir/data to $data_dir"
+fi
+chown -R "$user:$group" "$data_dir"
+chmod -R go-rwx "$data_dir"
+
+OCRSITE_SERVICE_USER="$user" "$here/manage.sh" migrate --noinput
+OCRSITE_SERVICE_USER="$user" "$here/manage.sh" ensure_admin
+
+render /etc/systemd/system
 install -d -m 0755 /etc/systemd/journald.conf.d
 install -m 0644 "$here/systemd/journald-ocrsite.conf" /etc/systemd/journald.conf.d/ocrsite.conf
 systemctl restart systemd-journald
@@ -85,3 +146,4 @@ systemctl enable "${services[@]}" ocrsite.target
 systemctl restart ocrsite.target
 systemctl --no-pager --lines=5 status "${services[@]}" || true
 echo "Installed. Logs: journalctl -u ocrsite-web -u ocrsite-worker -f"
+echo "Commands on the installed site: sudo $here/manage.sh COMMAND (e.g. export_all DIR)"

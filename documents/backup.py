@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
 import shutil
 import socket
 from collections.abc import Callable, Iterator
@@ -87,13 +88,25 @@ def _stored_names() -> Iterator[str]:
 
 def export_all(target: Path, *, log: Log) -> dict[str, Any]:
     """Writes a backup of this instance into `target` (new or empty); returns the manifest.
+    The backup holds every document and password hash: its folders and files are readable by
+    the account that writes it only (0700 and 0600), whatever the umask.
 
     Rows and files are read while the app may be running: for a snapshot in which no page
     changes, stop the queue workers first (the manifest counts the runs that were active).
     """
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target} is not empty: export into a new folder")
-    (target / "data").mkdir(parents=True, exist_ok=True)
+    umask = os.umask(0o077)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+        target.chmod(0o700)
+        return _export(target, log)
+    finally:
+        os.umask(umask)
+
+
+def _export(target: Path, log: Log) -> dict[str, Any]:
+    (target / "data").mkdir()
 
     data = {}
     for model in backup_models():

@@ -89,23 +89,26 @@ function Get-OcrsitePortProxyTarget {
 
 function Update-OcrsitePortProxy {
     # Forwards ListenAddress:Port on Windows to the distribution and opens the firewall for the
-    # LAN (Domain and Private profiles). Returns $true when the forward had to change.
+    # LAN: Domain and Private profiles, and only to RemoteAddress (by default the local subnet;
+    # a list of addresses or ranges to widen it). Returns $true when the forward had to change.
     param(
         [Parameter(Mandatory)][string]$Distro,
         [int]$Port = 8000,
-        [string]$ListenAddress = '0.0.0.0'
+        [string]$ListenAddress = '0.0.0.0',
+        [string[]]$RemoteAddress = @('LocalSubnet')
     )
     # The portproxy needs the IP Helper service.
     Set-Service -Name iphlpsvc -StartupType Automatic
     Start-Service -Name iphlpsvc
 
     if (Get-NetFirewallRule -Name $script:FirewallRuleName -ErrorAction SilentlyContinue) {
-        Set-NetFirewallRule -Name $script:FirewallRuleName -Enabled True -Protocol TCP -LocalPort $Port
+        Set-NetFirewallRule -Name $script:FirewallRuleName -Enabled True -Protocol TCP `
+            -LocalPort $Port -RemoteAddress $RemoteAddress
     }
     else {
         New-NetFirewallRule -Name $script:FirewallRuleName -DisplayName "ocrsite (TCP $Port)" `
             -Direction Inbound -Action Allow -Protocol TCP -LocalPort $Port `
-            -Profile @('Domain', 'Private') | Out-Null
+            -RemoteAddress $RemoteAddress -Profile @('Domain', 'Private') | Out-Null
     }
 
     $ip = Get-OcrsiteWslIp -Distro $Distro
@@ -168,7 +171,8 @@ function Start-OcrsiteServices {
     param(
         [Parameter(Mandatory)][string]$Distro,
         [int]$Port = 8000,
-        [string]$ListenAddress = '0.0.0.0'
+        [string]$ListenAddress = '0.0.0.0',
+        [string[]]$RemoteAddress = @('LocalSubnet')
     )
     Confirm-OcrsiteKeepAlive -Distro $Distro
     # `is-system-running --wait` returns when boot is over; "degraded" (some unrelated unit
@@ -177,7 +181,8 @@ function Start-OcrsiteServices {
         'is-system-running', '--wait') -TimeoutSeconds 300
     Write-OcrsiteLog "$Distro systemd: $($state.Output)"
     Invoke-OcrsiteDistro -Distro $Distro -Command @('systemctl', 'start', 'ocrsite.target') | Out-Null
-    Update-OcrsitePortProxy -Distro $Distro -Port $Port -ListenAddress $ListenAddress | Out-Null
+    Update-OcrsitePortProxy -Distro $Distro -Port $Port -ListenAddress $ListenAddress `
+        -RemoteAddress $RemoteAddress | Out-Null
 }
 
 function Restart-OcrsiteServices {

@@ -9,14 +9,18 @@ param(
     [string]$Distro = 'Ubuntu-24.04',
     [int]$Port = 8000,
     [string]$ListenAddress = '0.0.0.0',
-    [switch]$Remove
+    [switch]$Remove,
+    [string[]]$RemoteAddress = @('LocalSubnet')
 )
 Import-Module (Join-Path $PSScriptRoot 'Ocrsite.psm1') -Force
+# A task passes the list as one comma-separated argument.
+$RemoteAddress = @($RemoteAddress -split ',' | Where-Object { $_ })
 
 if ($Remove) {
     Remove-OcrsitePortProxy -Port $Port -ListenAddress $ListenAddress
     Write-OcrsiteLog "removed the port forward and firewall rule for port $Port"
 }
-elseif (-not (Update-OcrsitePortProxy -Distro $Distro -Port $Port -ListenAddress $ListenAddress)) {
+elseif (-not (Update-OcrsitePortProxy -Distro $Distro -Port $Port -ListenAddress $ListenAddress `
+            -RemoteAddress $RemoteAddress)) {
     Write-OcrsiteLog "port forward ${ListenAddress}:$Port already points at $Distro"
 }

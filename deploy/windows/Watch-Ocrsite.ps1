@@ -18,9 +18,12 @@ param(
     [string]$ListenAddress = '0.0.0.0',
     [int]$IntervalSeconds = 30,
     [int]$FailuresBeforeAction = 3,
-    [int]$RecoverySeconds = 180
+    [int]$RecoverySeconds = 180,
+    [string[]]$RemoteAddress = @('LocalSubnet')
 )
 Import-Module (Join-Path $PSScriptRoot 'Ocrsite.psm1') -Force
+# A task passes the list as one comma-separated argument.
+$RemoteAddress = @($RemoteAddress -split ',' | Where-Object { $_ })
 
 $url = "http://127.0.0.1:$Port/healthz"
 $failures = 0
@@ -43,7 +46,8 @@ while ($true) {
                 # restarts below are what is needed.
                 $moved = $false
                 try {
-                    $moved = Update-OcrsitePortProxy -Distro $Distro -Port $Port -ListenAddress $ListenAddress
+                    $moved = Update-OcrsitePortProxy -Distro $Distro -Port $Port `
+                        -ListenAddress $ListenAddress -RemoteAddress $RemoteAddress
                 }
                 catch {
                     Write-OcrsiteLog "port forward not updated: $($_.Exception.Message)"

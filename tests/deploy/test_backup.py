@@ -30,6 +30,13 @@ def test_round_trip_into_postgresql(new_instance, backup, database_url):
     _restore_and_compare(new_instance(DATABASE_URL=database_url), *backup[1:])
 
 
+def test_the_backup_is_readable_by_its_writer_only(backup):
+    folder = backup[1]
+    assert folder.stat().st_mode & 0o777 == 0o700
+    for path in folder.rglob("*"):
+        assert path.stat().st_mode & 0o077 == 0, path
+
+
 def _restore_and_compare(target, folder, before) -> None:
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["data"]["documents.document"]["rows"] == 3
