@@ -53,7 +53,35 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = env_bool("OCRSITE_DEBUG", False)
-ALLOWED_HOSTS = [h.strip() for h in env("OCRSITE_ALLOWED_HOSTS", "*").split(",") if h.strip()]
+
+
+def _own_hosts() -> list[str]:
+    """The names and addresses this host answers to: a request for any other Host is refused
+    (host-header attacks). Under WSL2's NAT the office reaches the Windows host, whose names and
+    addresses Linux does not know: there every host is allowed unless OCRSITE_ALLOWED_HOSTS
+    says which."""
+    try:
+        if "microsoft" in Path("/proc/sys/kernel/osrelease").read_text().lower():
+            return ["*"]
+    except OSError:
+        pass
+    import socket
+
+    import psutil
+
+    names = {"localhost", "127.0.0.1", "[::1]", socket.gethostname(), socket.getfqdn()}
+    for addresses in psutil.net_if_addrs().values():
+        for address in addresses:
+            if address.family == socket.AF_INET:
+                names.add(address.address)
+            elif address.family == socket.AF_INET6:
+                names.add(f"[{address.address.split('%')[0]}]")
+    return sorted(names)
+
+
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("OCRSITE_ALLOWED_HOSTS", "").split(",") if h.strip()
+] or _own_hosts()
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in env("OCRSITE_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

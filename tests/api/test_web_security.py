@@ -4,7 +4,9 @@ turns on secure cookies, HSTS and the proxy header."""
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -137,3 +139,24 @@ def test_https_turns_on_secure_cookies_hsts_and_the_proxy_header():
     assert _settings_with(OCRSITE_HTTPS="1") == (
         '[true, true, 31536000, ["HTTP_X_FORWARDED_PROTO", "https"], true]'
     )
+
+
+def test_only_this_hosts_names_are_served_by_default(client):
+    """Not `*`: the host's own names and addresses (outside WSL2, where they are known)."""
+    code = (
+        "import json; from django.conf import settings; print(json.dumps(settings.ALLOWED_HOSTS))"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "OCRSITE_ALLOWED_HOSTS"}
+    done = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + code],
+        env=env | {"DJANGO_SETTINGS_MODULE": "ocrsite.settings"},
+        cwd=REPO, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    hosts = json.loads(done.stdout.strip().splitlines()[-1])
+    if "microsoft" in Path("/proc/sys/kernel/osrelease").read_text().lower():
+        assert hosts == ["*"]
+    else:
+        assert "*" not in hosts
+        assert {"localhost", "127.0.0.1", socket.gethostname()} <= set(hosts)
+    assert client.get("/healthz", HTTP_HOST="evil.example").status_code == 400
+    assert client.get("/healthz", HTTP_HOST="localhost").status_code == 200
