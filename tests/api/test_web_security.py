@@ -116,43 +116,39 @@ def test_admin_actions_need_the_matching_permission(client, user):
     assert response.status_code in (200, 302)
 
 
-NAMES = ("SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS",
-         "SECURE_PROXY_SSL_HEADER", "SECURE_SSL_REDIRECT")  # fmt: skip
-
-
-def _settings_with(**env: str) -> str:
-    """The security settings as a new process reads them with `env`, as JSON."""
+def _settings(names: list[str], **env: str) -> list:
+    """Settings as a new process reads them with the environment plus `env`."""
     code = (
-        "import json; from django.conf import settings as s;"
-        f" print(json.dumps([getattr(s, n) for n in {NAMES!r}]))"
+        "import json, django; django.setup(); from django.conf import settings as s;"
+        f" print(json.dumps([getattr(s, n) for n in {names!r}]))"
     )
     environment = os.environ | {"DJANGO_SETTINGS_MODULE": "ocrsite.settings"} | env
+    environment = {k: v for k, v in environment.items() if v is not None}
     done = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + code],
-        env=environment, cwd=REPO, capture_output=True, text=True, check=True,
+        [sys.executable, "-c", code], env=environment, cwd=REPO, capture_output=True, text=True,
+        check=True,
     )  # fmt: skip
-    return done.stdout.strip().splitlines()[-1]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+SECURITY = ["SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_HSTS_SECONDS",
+            "SECURE_PROXY_SSL_HEADER", "SECURE_SSL_REDIRECT"]  # fmt: skip
 
 
 def test_https_turns_on_secure_cookies_hsts_and_the_proxy_header():
-    assert _settings_with() == "[false, false, 0, null, false]"
-    assert _settings_with(OCRSITE_HTTPS="1") == (
-        '[true, true, 31536000, ["HTTP_X_FORWARDED_PROTO", "https"], true]'
-    )
+    assert _settings(SECURITY, OCRSITE_HTTPS=None) == [False, False, 0, None, False]
+    assert _settings(SECURITY, OCRSITE_HTTPS="1") == [
+        True,
+        True,
+        31536000,
+        ["HTTP_X_FORWARDED_PROTO", "https"],
+        True,
+    ]
 
 
 def test_only_this_hosts_names_are_served_by_default(client):
     """Not `*`: the host's own names and addresses (outside WSL2, where they are known)."""
-    code = (
-        "import json; from django.conf import settings; print(json.dumps(settings.ALLOWED_HOSTS))"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "OCRSITE_ALLOWED_HOSTS"}
-    done = subprocess.run(
-        [sys.executable, "-c", "import django; django.setup(); " + code],
-        env=env | {"DJANGO_SETTINGS_MODULE": "ocrsite.settings"},
-        cwd=REPO, capture_output=True, text=True, check=True,
-    )  # fmt: skip
-    hosts = json.loads(done.stdout.strip().splitlines()[-1])
+    (hosts,) = _settings(["ALLOWED_HOSTS"], OCRSITE_ALLOWED_HOSTS=None)
     if "microsoft" in Path("/proc/sys/kernel/osrelease").read_text().lower():
         assert hosts == ["*"]
     else:
