@@ -1608,7 +1608,7 @@ export interface operations {
                     "application/json": components["schemas"]["OcrCompatResult"];
                 };
             };
-            /** @description {"success": false, "error": "..."} */
+            /** @description {"success": false, "error": {"code": ...}} */
             400: {
                 headers: {
                     [name: string]: unknown;
