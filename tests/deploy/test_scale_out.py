@@ -19,8 +19,8 @@ PAGE_COUNT = 8
 
 def _live_clusters(instance: Instance) -> int:
     return instance.python(
-        "import json; from documents.health import _live_clusters;"
-        " print(json.dumps(len(_live_clusters())))"
+        "import json; from documents.health import live_clusters;"
+        " print(json.dumps(len(live_clusters())))"
     )
 
 

@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django_q.conf import Conf
 from django_q.models import OrmQ
 
 from documents import services
@@ -27,13 +28,15 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def waiting_page(user) -> Page:
-    """A page queued an hour ago, with its message in the ORM broker's queue."""
-    document = services.document_create(owner=user, upload=SimpleUploadedFile("a.png", files.png()))
+def waiting_page(user, django_capture_on_commit_callbacks) -> Page:
+    """A page queued an hour ago, with its message in the broker's queue (on Redis it is sent
+    when the upload commits)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        upload = SimpleUploadedFile("a.png", files.png())
+        document = services.document_create(owner=user, upload=upload)
     page = document.pages.get()
     Page.objects.filter(pk=page.pk).update(enqueued_at=timezone.now() - timedelta(hours=1))
     page.refresh_from_db()
-    assert services._orm_readable_messages() == 1
     return page
 
 
@@ -42,8 +45,10 @@ def test_a_page_with_its_message_is_left_alone(waiting_page):
     assert Page.objects.get(pk=waiting_page.pk).token == waiting_page.token
 
 
+@pytest.mark.skipif(not Conf.ORM, reason="messages kept as rows: the ORM broker only")
 @pytest.mark.parametrize("lose", ["deleted", "unreadable"])
 def test_a_waiting_page_without_a_readable_message_is_sent_again(waiting_page, lose):
+    assert services._orm_readable_messages() == 1
     if lose == "deleted":  # e.g. from the admin's queue page
         OrmQ.objects.all().delete()
     else:  # signed with another secret key: the cluster would drop it unread
