@@ -93,8 +93,8 @@ def correct(result: Line | Block | TableCell, text: str | None, user: Any = None
     return result
 
 
-def _spot(result: Model, page: Page, texts: tuple[str, ...]) -> Spot:
-    where = _where(result, page)
+def _spot(where: dict[str, Any], texts: tuple[str, ...]) -> Spot:
+    """A place (the Correction fields `_where` gives, or a correction's own) as a Spot."""
     slot = (where["row"], where["col"]) if where["row"] is not None else None
     return Spot(box=tuple(where["place"]), texts=texts, slot=slot, has_own_box=where["own_box"])
 
@@ -115,16 +115,9 @@ def carry_forward(
     for kind, new in results.items():
         # Boxes of a page turned otherwise than when the correction was made do not compare.
         old = [c for c in waiting if c.kind == kind and c.angle == page.angle]
-        new_spots = [_spot(r, page, (_engine_text(r),)) for r in new]
-        old_spots = [
-            Spot(
-                box=tuple(c.place),
-                texts=(c.engine_text, c.after),
-                slot=(c.row, c.col) if c.row is not None else None,
-                has_own_box=c.own_box,
-            )
-            for c in old
-        ]
+        wheres = [_where(r, page) for r in new]
+        new_spots = [_spot(w, (_engine_text(r),)) for w, r in zip(wheres, new, strict=True)]
+        old_spots = [_spot(vars(c), (c.engine_text, c.after)) for c in old]
         for i, j in match(old_spots, new_spots).items():
             correction, result = old[i], new[j]
             _set(result, correction.after)
@@ -133,7 +126,7 @@ def carry_forward(
             correction.state = State.APPLIED
             correction.engine_text = _engine_text(result)
             setattr(correction, str(kind), result)
-            for name, value in _where(result, page).items():
+            for name, value in wheres[j].items():
                 setattr(correction, name, value)
     for correction in waiting:
         correction.run = page.run

@@ -203,6 +203,18 @@ def pages_waiting(*, user: User) -> int:
     return Page.objects.filter(document__owner=user, status=Status.QUEUED).count()
 
 
+def claim_expiry(now: dt.datetime) -> dt.datetime:
+    """A page claimed before this has outlived its task timeout: its worker is dead."""
+    return now - dt.timedelta(seconds=settings.TASK_TIMEOUT)
+
+
+def claimable_pages(now: dt.datetime) -> QuerySet[Page]:
+    """Pages a worker may take: waiting, or running past the task timeout."""
+    return Page.objects.filter(
+        Q(status=Status.QUEUED) | Q(status=Status.RUNNING, claimed_at__lt=claim_expiry(now))
+    )
+
+
 def next_page() -> Page | None:
     """The page a free worker reads next: the queue's turn order.
 
@@ -212,10 +224,7 @@ def next_page() -> Page | None:
     oldest first. A page whose worker died (running past the task timeout) waits like the rest.
     """
     now = timezone.now()
-    expired = now - dt.timedelta(seconds=settings.TASK_TIMEOUT)
-    waiting = Page.objects.filter(
-        Q(status=Status.QUEUED) | Q(status=Status.RUNNING, claimed_at__lt=expired)
-    )
+    waiting = claimable_pages(now)
     owners = list(
         waiting.values("document__owner").annotate(
             urgent=Count("id", filter=Q(run__priority=True)), oldest=Min("enqueued_at")
@@ -225,7 +234,9 @@ def next_page() -> Page | None:
         return None
     ids = [o["document__owner"] for o in owners]
     reading = dict(
-        Page.objects.filter(status=Status.RUNNING, claimed_at__gte=expired, document__owner__in=ids)
+        Page.objects.filter(
+            status=Status.RUNNING, claimed_at__gte=claim_expiry(now), document__owner__in=ids
+        )
         .values("document__owner")
         .annotate(n=Count("id"))
         .values_list("document__owner", "n")

@@ -28,7 +28,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django_q.brokers import get_broker
 from django_q.conf import Conf
@@ -55,7 +55,13 @@ from .models import (
     Table,
     TableCell,
 )
-from .selectors import RuntimeConfig, next_page, pages_waiting, runtime_config
+from .selectors import (
+    RuntimeConfig,
+    claimable_pages,
+    next_page,
+    pages_waiting,
+    runtime_config,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -334,17 +340,21 @@ def _files_delete(names: list[str]) -> None:
 # --- the worker's side ---------------------------------------------------------------------
 
 
-def page_claim_next(*, message: tuple[int, str]) -> Page | None:
-    """Take the page the queue's turn order gives this message (selectors.next_page); None
-    when no page waits. Every message reads one page, not necessarily its own: the number of
-    messages matches the number of pages waiting, and the turn order decides who goes first."""
+def message_key(page_id: int, token: str) -> str:
+    """How a page records the message whose task took it (Page.claimed_with)."""
+    return f"{page_id}:{token}"
+
+
+def page_claim_next(*, message: str) -> Page | None:
+    """Take the page the queue's turn order gives this message (`message_key`;
+    selectors.next_page); None when no page waits. Every message reads one page, not
+    necessarily its own: the number of messages matches the number of pages waiting, and the
+    turn order decides who goes first."""
     for _ in range(10):  # another worker may take the same page first: then the next one
         candidate = next_page()
         if candidate is None:
             return None
-        page = page_claim(
-            page_id=candidate.pk, token=str(candidate.token), message="{}:{}".format(*message)
-        )
+        page = page_claim(page_id=candidate.pk, token=str(candidate.token), message=message)
         if page is not None:
             return page
     return None
@@ -359,11 +369,10 @@ def page_claim(*, page_id: int, token: str, message: str = "") -> Page | None:
     dead by then): a message redelivered early, while the first worker still reads the page,
     does not take it."""
     now = timezone.now()
-    expired = now - timedelta(seconds=settings.TASK_TIMEOUT)
     with transaction.atomic():
         claimed = (
-            Page.objects.filter(pk=page_id, token=token)
-            .filter(Q(status=Status.QUEUED) | Q(status=Status.RUNNING, claimed_at__lt=expired))
+            claimable_pages(now)
+            .filter(pk=page_id, token=token)
             .update(
                 status=Status.RUNNING,
                 claimed_at=now,

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 def ocr_page(page_id: int, token: str) -> str:
     """Read one page: claim the next in turn, render its image, OCR it, save its results."""
-    page = services.page_claim_next(message=(page_id, token))
+    page = services.page_claim_next(message=services.message_key(page_id, token))
     if page is None:
         return "skipped: no page is waiting"
     page_id, token = page.pk, str(page.token)
@@ -91,7 +91,7 @@ def ocr_page_finished(task: Any) -> None:
     if task.success:
         return
     reason = str(task.result or "").splitlines()[0] if task.result else "the task failed"
-    message = "{}:{}".format(*task.args)
+    message = services.message_key(*task.args)
     for page in Page.objects.filter(claimed_with=message, status=Status.RUNNING):
         services.page_fail(
             page_id=page.pk, token=str(page.token), reason=f"the worker stopped: {reason}"

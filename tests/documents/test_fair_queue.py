@@ -23,7 +23,7 @@ def upload(owner, pages: int, **options) -> Document:
 
 def take() -> Page:
     """What a free worker does: claim the page in turn."""
-    page = services.page_claim_next(message=(0, "test"))
+    page = services.page_claim_next(message="test")
     assert page is not None
     return page
 
@@ -65,7 +65,7 @@ def test_a_request_waiting_on_the_ocr_endpoint_goes_first(user, other_user, admi
 
 def test_no_page_waiting_means_nothing_to_take(user):
     assert next_page() is None
-    assert services.page_claim_next(message=(0, "test")) is None
+    assert services.page_claim_next(message="test") is None
 
 
 def test_pages_waiting_per_user_are_limited(user, other_user, settings):
