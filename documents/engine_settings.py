@@ -1,5 +1,6 @@
 """The bridge from Django settings to the engine's configuration (the engine never reads them)."""
 
+import dataclasses
 import json
 import subprocess
 import sys
@@ -18,9 +19,13 @@ _REPORT = (
 )
 
 
-def engine_config(*, backend: str | None = None, precision: str | None = None) -> EngineConfig:
-    """The configured engine, with the backend and precision optionally overridden."""
+def engine_config(
+    *, backend: str | None = None, precision: str | None = None, quick_read: bool | None = None
+) -> EngineConfig:
+    """The configured engine, with the backend, precision and quick read optionally overridden."""
     cfg = settings.OCR_ENGINE
+    quick_read = cfg["QUICK_READ"] if quick_read is None else quick_read
+    defaults = {f.name: f.default for f in dataclasses.fields(EngineConfig)}
     return EngineConfig(
         models_dir=cfg["MODELS_DIR"],
         backend=backend or cfg["BACKEND"],
@@ -29,12 +34,15 @@ def engine_config(*, backend: str | None = None, precision: str | None = None) -
         threads=cfg["THREADS"],
         cache_dir=cfg["CACHE_DIR"],
         max_pixels=settings.MAX_PAGE_PIXELS,
+        quick_read_min_score=defaults["quick_read_min_score"] if quick_read else None,
     )
 
 
-def configured_engine(*, backend: str | None = None, precision: str | None = None) -> Engine:
+def configured_engine(
+    *, backend: str | None = None, precision: str | None = None, quick_read: bool | None = None
+) -> Engine:
     """This process's engine (one per process, reused for every page)."""
-    return get_engine(engine_config(backend=backend, precision=precision))
+    return get_engine(engine_config(backend=backend, precision=precision, quick_read=quick_read))
 
 
 @cache

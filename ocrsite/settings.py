@@ -201,6 +201,9 @@ OCR_ENGINE = {
     # OpenVINO's device, openvino backend only: CPU | GPU | NPU | AUTO, or one like GPU.1
     "DEVICE": env("OCRSITE_DEVICE", "CPU").strip().upper(),
     "THREADS": env_int("OCRSITE_OCR_THREADS", 2),
+    # Lines read first by PP-OCRv6 tiny, again by PP-OCRv5 mobile where it is unsure (faster at
+    # the same accuracy: docs/engine-speed-and-accuracy.md); 0 reads them with PP-OCRv5 only.
+    "QUICK_READ": env_bool("OCRSITE_QUICK_READ", True),
     "MODELS_DIR": env("OCRSITE_MODELS_DIR", str(DATA_DIR / "models")),
     "CACHE_DIR": env("OCRSITE_CACHE_DIR", str(DATA_DIR / "cache")),
     "DEFAULT_PIPELINE": env("OCRSITE_PIPELINE", "structure"),

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .backends.devices import backend_in_force, precision_in_force
+from .builders.text import QUICK_REC_MODEL_NAME
 from .convert import to_page_result
 from .errors import EngineError, ModelMissingError
 from .images import DEFAULT_MAX_PIXELS, ImageSource, load_page
@@ -67,6 +68,9 @@ class EngineConfig:
     # chosen on ../shared/eval, where lower minimums turned upright pages and receipt lines.
     doc_orientation_min_score: float = 0.8
     textline_orientation_min_score: float = 0.999
+    # Lines are read first by PP-OCRv6 tiny and again by PP-OCRv5 mobile below this score
+    # (quick_read.py); None reads every line with PP-OCRv5 mobile only. Chosen on ../shared/eval.
+    quick_read_min_score: float | None = 0.95
 
 
 def resolve_options(
@@ -140,9 +144,14 @@ class Engine:
             from .builders.orientation import DOC_ORI_MODEL_NAME, TEXTLINE_ORI_MODEL_NAME
             from .configs import pipeline_config
             from .orientation import require_sure_orientation
+            from .quick_read import read_quickly_first
 
             config = pipeline_config(name, self.models_dir, installed, self.backend)
             predictor = create_pipeline(config=copy.deepcopy(config))
+            if self.quick_reader(installed):
+                read_quickly_first(
+                    predictor, self._quick_predictor(), self.config.quick_read_min_score
+                )
             require_sure_orientation(
                 predictor,
                 {
@@ -152,6 +161,30 @@ class Engine:
             )
             self._pipelines[name] = predictor
         return self._pipelines[name]
+
+    def quick_reader(self, installed: set[str] | None = None) -> str | None:
+        """The quick recogniser in use, if any. The paddle backend is the stock reference: it
+        reads with PaddleOCR's own models only."""
+        if self.config.quick_read_min_score is None or self.backend.name == "paddle":
+            return None
+        installed = self.installed() if installed is None else installed
+        return QUICK_REC_MODEL_NAME if QUICK_REC_MODEL_NAME in installed else None
+
+    def _quick_predictor(self) -> Any:
+        from paddlex import create_predictor
+
+        from .backends.openvino import enable_for
+
+        model_dir = self.models_dir / QUICK_REC_MODEL_NAME
+        engine, engine_config = self.backend.engine_for(QUICK_REC_MODEL_NAME, model_dir)
+        if engine == "openvino":
+            enable_for((QUICK_REC_MODEL_NAME,))
+        return create_predictor(
+            QUICK_REC_MODEL_NAME,
+            model_dir=str(model_dir),
+            engine=engine,
+            engine_config=engine_config,
+        )
 
     def warm(self, pipelines: tuple[str, ...] = PIPELINES) -> None:
         """Load the pipelines now rather than on the first page."""
@@ -201,6 +234,7 @@ class Engine:
             "device": self.backend.device,
             "threads": self.backend.threads,
             "models": sorted(self.installed()),
+            "quick_reader": self.quick_reader(),
             "versions": versions,
         }
 

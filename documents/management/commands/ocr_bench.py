@@ -2,7 +2,8 @@
 
 Rows (`--runs`): `stock` (PaddleOCR itself at its defaults), `rapidocr` (RapidOCR on OpenVINO, in
 a venv of its own), `paddle` (our pipeline on the paddle backend), `default` (our engine as
-configured) and any `backend:precision`, each of ours optionally with `+name=value` options.
+configured) and any `backend:precision`, each of ours optionally with `+name=value` page options
+and `+quick_read=true|false` (the engine setting).
 
 Each run is a worker process of its own (so its peak RSS is its own and only one OpenVINO is
 ever loaded in a process); the pages are sent to the workers in turn, page by page, so that the
@@ -49,22 +50,35 @@ RAPIDOCR_PACKAGES = ("rapidocr==3.10.0", "openvino==2026.4.1")
 RAPIDOCR_VENV = settings.DATA_DIR / "bench" / "rapidocr-venv"
 
 
-def engine_run(spec: str) -> tuple[str | None, str | None, dict[str, Any]]:
-    """Backend, precision (None: as configured) and options of one of our rows: `default`,
-    `paddle` or `backend:precision`, each optionally followed by `+name=value` options."""
+@dataclass(frozen=True)
+class EngineRun:
+    """One of our rows: backend and precision (None: as configured), page options, quick read."""
+
+    backend: str | None
+    precision: str | None
+    options: dict[str, Any]
+    quick_read: bool | None = None
+
+
+def engine_run(spec: str) -> EngineRun:
+    """`default`, `paddle` or `backend:precision`, each optionally followed by `+name=value`
+    page options and `+quick_read=true|false`."""
     base, *options = spec.split("+")
     parsed = dict(parse_option(o) for o in options)
+    quick_read = parsed.pop("quick_read", None)
+    if quick_read not in (None, True, False):
+        raise CommandError(f"run {spec!r}: quick_read is true or false")
     if base == "default":
-        return None, None, parsed
+        return EngineRun(None, None, parsed, quick_read)
     if base == "paddle":
-        return "paddle", "f32", parsed
+        return EngineRun("paddle", "f32", parsed, quick_read)
     backend, _, precision = base.partition(":")
     if backend not in BACKENDS or precision not in PRECISIONS:
         raise CommandError(
             f"unknown run {spec!r}: use stock, rapidocr, paddle, default or backend:precision "
             f"(backends {', '.join(BACKENDS)}; precisions {', '.join(PRECISIONS)})"
         )
-    return backend, precision, parsed
+    return EngineRun(backend, precision, parsed, quick_read)
 
 
 def machine() -> str:
@@ -212,7 +226,7 @@ class Command(BaseCommand):
         reference = (
             "stock"
             if "stock" in runs
-            else next((r for r in ours if engine_run(r)[0] == "paddle"), None)
+            else next((r for r in ours if engine_run(r).backend == "paddle"), None)
         )
         reference_seconds = sum(figures[reference].seconds) if reference else None
         return {
@@ -302,10 +316,13 @@ class Command(BaseCommand):
         from documents.bench.serve import box_of, serve
         from documents.engine.pipeline import resolve_options
 
-        backend, precision, options = engine_run(run)
+        spec = engine_run(run)
+        options = spec.options
 
         def build():
-            engine = configured_engine(backend=backend, precision=precision)
+            engine = configured_engine(
+                backend=spec.backend, precision=spec.precision, quick_read=spec.quick_read
+            )
             resolve_options(pipeline, options, engine.installed())  # bad options fail at start
             engine.warm((pipeline,))
 
@@ -321,7 +338,8 @@ class Command(BaseCommand):
 
             info = engine.info()
             extra = "".join(f" +{k}={v}" for k, v in options.items())
-            return ocr, f"ours: {info['backend']} {info['precision']}{extra}"
+            quick = f", lines read first by {info['quick_reader']}" if info["quick_reader"] else ""
+            return ocr, f"ours: {info['backend']} {info['precision']}{quick}{extra}"
 
         serve(build)
 
