@@ -68,9 +68,12 @@ class EngineConfig:
     # chosen on ../shared/eval, where lower minimums turned upright pages and receipt lines.
     doc_orientation_min_score: float = 0.8
     textline_orientation_min_score: float = 0.999
-    # Lines are read first by PP-OCRv6 tiny and again by PP-OCRv5 mobile below this score
-    # (quick_read.py); None reads every line with PP-OCRv5 mobile only. Chosen on ../shared/eval.
+    # Lines are read first by PP-OCRv6 tiny and again by PP-OCRv5 mobile unless it scores the
+    # line at least this, and each character at least the second where the line goes beyond
+    # ASCII (quick_read.py); None reads every line with PP-OCRv5 mobile only. Chosen on
+    # ../shared/eval (docs/engine-speed-and-accuracy.md).
     quick_read_min_score: float | None = 0.95
+    quick_read_min_character_score: float = 0.9
 
 
 def resolve_options(
@@ -144,14 +147,15 @@ class Engine:
             from .builders.orientation import DOC_ORI_MODEL_NAME, TEXTLINE_ORI_MODEL_NAME
             from .configs import pipeline_config
             from .orientation import require_sure_orientation
-            from .quick_read import read_quickly_first
+            from .quick_read import Sureness, read_quickly_first
 
             config = pipeline_config(name, self.models_dir, installed, self.backend)
             predictor = create_pipeline(config=copy.deepcopy(config))
             if self.quick_reader(installed):
-                read_quickly_first(
-                    predictor, self._quick_predictor(), self.config.quick_read_min_score
+                sureness = Sureness(
+                    self.config.quick_read_min_score, self.config.quick_read_min_character_score
                 )
+                read_quickly_first(predictor, self._quick_predictor(), sureness)
             require_sure_orientation(
                 predictor,
                 {
@@ -163,9 +167,10 @@ class Engine:
         return self._pipelines[name]
 
     def quick_reader(self, installed: set[str] | None = None) -> str | None:
-        """The quick recogniser in use, if any. The paddle backend is the stock reference: it
-        reads with PaddleOCR's own models only."""
-        if self.config.quick_read_min_score is None or self.backend.name == "paddle":
+        """The quick recogniser in use, if any: on the openvino backend, whose recogniser reports
+        each character's score (backends/greedy_ctc.py). The paddle backend is the stock
+        reference and reads with PaddleOCR's own models only."""
+        if self.config.quick_read_min_score is None or self.backend.name != "openvino":
             return None
         installed = self.installed() if installed is None else installed
         return QUICK_REC_MODEL_NAME if QUICK_REC_MODEL_NAME in installed else None
@@ -177,8 +182,7 @@ class Engine:
 
         model_dir = self.models_dir / QUICK_REC_MODEL_NAME
         engine, engine_config = self.backend.engine_for(QUICK_REC_MODEL_NAME, model_dir)
-        if engine == "openvino":
-            enable_for((QUICK_REC_MODEL_NAME,))
+        enable_for((QUICK_REC_MODEL_NAME,))
         return create_predictor(
             QUICK_REC_MODEL_NAME,
             model_dir=str(model_dir),

@@ -36,8 +36,13 @@ def add_greedy_head(model: ov.Model) -> ov.Model:
 
 
 class GreedyCTCDecode(CTCLabelDecode):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.least_scores: list[float] = []  # of the last batch: each line's least sure character
+
     def __call__(self, pred: list[np.ndarray], return_word_box: bool = False, **kwargs: Any):
         probabilities, classes = pred
+        self.least_scores = [least_character_score(p, c) for p, c in zip(*pred, strict=True)]
         decoded = self.decode(
             classes, probabilities, is_remove_duplicate=True, return_word_box=return_word_box
         )
@@ -48,6 +53,21 @@ class GreedyCTCDecode(CTCLabelDecode):
         return texts, [t[1] for t in decoded]
 
 
+def least_character_score(probabilities: np.ndarray, classes: np.ndarray) -> float:
+    """The probability of a line's least sure character (the steps CTC keeps: not blank, not a
+    repeat of the step before); 0 for a line without characters."""
+    kept = classes != 0  # class 0 is CTC's blank
+    kept[1:] &= classes[1:] != classes[:-1]
+    return float(probabilities[kept].min()) if kept.any() else 0.0
+
+
 class GreedyTextRecPredictor(TextRecRunnerPredictor):
+    """Results also carry `rec_least_score`, each line's least sure character (quick_read.py)."""
+
     def build_postprocess(self, **kwargs: Any) -> GreedyCTCDecode:
         return GreedyCTCDecode(character_list=kwargs.get("character_dict"))
+
+    def process(self, batch_data: Any, return_word_box: bool = False) -> dict[str, list]:
+        results = super().process(batch_data, return_word_box=return_word_box)
+        results["rec_least_score"] = self.post_op.least_scores
+        return results
