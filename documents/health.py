@@ -32,6 +32,7 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from documents.engine.pipeline import quick_reader_for
 from documents.engine_settings import openvino_report
 from documents.models import OcrRun, Status
 from documents.selectors import runtime_config
@@ -92,12 +93,18 @@ def _broker() -> None:
     broker.queue_size()  # the ORM broker's ping is always true: this reads its table
 
 
-def _models() -> None:
+def _model_states() -> list:
     from documents.engine.provision import states  # the registry pulls in the model builders
 
-    missing = [
-        s.spec.name for s in states(Path(settings.OCR_ENGINE["MODELS_DIR"])) if not s.installed
-    ]
+    return states(Path(settings.OCR_ENGINE["MODELS_DIR"]))
+
+
+def _installed_models() -> set[str]:
+    return {s.spec.name for s in _model_states() if s.installed}
+
+
+def _models() -> None:
+    missing = [s.spec.name for s in _model_states() if not s.installed]
     if missing:
         raise FileNotFoundError(
             f"not installed in {settings.OCR_ENGINE['MODELS_DIR']}: {', '.join(missing)}"
@@ -173,6 +180,10 @@ def _engine_in_use() -> tuple[dict, list[str] | str]:
         "error": openvino["error"],
         "threads": settings.OCR_ENGINE["THREADS"],
         "default_pipeline": config.pipeline,
+        # lines read first by this model, again by PP-OCRv5 mobile where it is unsure; or None
+        "quick_reader": quick_reader_for(
+            config.backend, settings.OCR_ENGINE["QUICK_READ"], _installed_models()
+        ),
     }
     return engine, devices if devices is not None else f"error: {openvino['error']}"
 

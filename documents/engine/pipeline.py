@@ -11,7 +11,7 @@ import copy
 import dataclasses
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -115,6 +115,15 @@ def resolve_options(
     return resolved
 
 
+def quick_reader_for(backend: str, quick_read: bool, installed: Collection[str]) -> str | None:
+    """The quick recogniser (quick_read.py) a setting uses, if any: on the openvino backend only,
+    whose recogniser reports each character's score (backends/greedy_ctc.py). The paddle backend
+    is the stock reference and reads with PaddleOCR's own models only."""
+    if quick_read and backend == "openvino" and QUICK_REC_MODEL_NAME in installed:
+        return QUICK_REC_MODEL_NAME
+    return None
+
+
 class Engine:
     def __init__(self, config: EngineConfig) -> None:
         self.backend = backend_in_force(
@@ -151,7 +160,8 @@ class Engine:
 
             config = pipeline_config(name, self.models_dir, installed, self.backend)
             predictor = create_pipeline(config=copy.deepcopy(config))
-            if self.quick_reader(installed):
+            if quick_reader_for(self.backend.name, self.config.quick_read_min_score is not None,
+                                installed):  # fmt: skip
                 sureness = Sureness(
                     self.config.quick_read_min_score, self.config.quick_read_min_character_score
                 )
@@ -166,14 +176,10 @@ class Engine:
             self._pipelines[name] = predictor
         return self._pipelines[name]
 
-    def quick_reader(self, installed: set[str] | None = None) -> str | None:
-        """The quick recogniser in use, if any: on the openvino backend, whose recogniser reports
-        each character's score (backends/greedy_ctc.py). The paddle backend is the stock
-        reference and reads with PaddleOCR's own models only."""
-        if self.config.quick_read_min_score is None or self.backend.name != "openvino":
-            return None
-        installed = self.installed() if installed is None else installed
-        return QUICK_REC_MODEL_NAME if QUICK_REC_MODEL_NAME in installed else None
+    def quick_reader(self) -> str | None:
+        return quick_reader_for(
+            self.backend.name, self.config.quick_read_min_score is not None, self.installed()
+        )
 
     def _quick_predictor(self) -> Any:
         from paddlex import create_predictor

@@ -100,3 +100,12 @@ def test_status_names_a_missing_device_and_the_devices_present(api, settings):
     assert status["engine"]["device"] == "GPU" and status["engine"]["precision"] is None
     assert "device GPU is not available" in status["engine"]["error"]
     assert all(name in status["engine"]["error"] for name in available)
+
+
+def test_status_shows_the_quick_reader_in_force(api, settings):
+    assert api.get("/api/status/").json()["engine"]["quick_reader"] == "PP-OCRv6_tiny_rec"
+    settings.OCR_ENGINE = {**settings.OCR_ENGINE, "QUICK_READ": False}
+    assert api.get("/api/status/").json()["engine"]["quick_reader"] is None
+    settings.OCR_ENGINE = {**settings.OCR_ENGINE, "QUICK_READ": True}
+    RuntimeSettings.objects.create(backend="paddle")  # the stock reference reads without it
+    assert api.get("/api/status/").json()["engine"]["quick_reader"] is None
