@@ -132,6 +132,7 @@ class Engine:
         self.config = dataclasses.replace(config, precision=self.backend.precision)
         self.models_dir = Path(config.models_dir)
         self._pipelines: dict[str, Any] = {}
+        self._quick: Any = None  # the quick reader's predictor (quick_read.py), built on first use
         self._lock = threading.Lock()
 
     def installed(self) -> set[str]:
@@ -182,6 +183,12 @@ class Engine:
         )
 
     def _quick_predictor(self) -> Any:
+        """One for both pipelines (they run one page at a time under the engine's lock)."""
+        if self._quick is None:
+            self._quick = self._create_quick_predictor()
+        return self._quick
+
+    def _create_quick_predictor(self) -> Any:
         from paddlex import create_predictor
 
         from .backends.openvino import enable_for
