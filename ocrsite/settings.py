@@ -248,7 +248,7 @@ Q_CLUSTER = {
     "max_attempts": 3,
     "ack_failures": True,
     "recycle": env_int("OCRSITE_WORKER_RECYCLE", 500),
-    # A worker holding the structure pipeline peaks at 1.7 GB on scanned pages; at the former
+    # A worker holding the structure pipeline peaks at 1.9 GB on scanned pages; at the former
     # 1400 MB it was replaced every 2-5 pages, reloading its engine (8 s) each time: queue_bench
     # 1.83x the engine alone, 1.10x at this limit. It is a leak guard, not a budget.
     "max_rss": env_int("OCRSITE_WORKER_MAX_RSS_MB", 2400) * 1024,
