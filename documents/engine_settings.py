@@ -24,9 +24,7 @@ def engine_config(
 ) -> EngineConfig:
     """The configured engine, with the backend, precision and quick read optionally overridden."""
     cfg = settings.OCR_ENGINE
-    quick_read = cfg["QUICK_READ"] if quick_read is None else quick_read
-    defaults = {f.name: f.default for f in dataclasses.fields(EngineConfig)}
-    return EngineConfig(
+    config = EngineConfig(
         models_dir=cfg["MODELS_DIR"],
         backend=backend or cfg["BACKEND"],
         precision=precision or cfg["PRECISION"],
@@ -34,8 +32,10 @@ def engine_config(
         threads=cfg["THREADS"],
         cache_dir=cfg["CACHE_DIR"],
         max_pixels=settings.MAX_PAGE_PIXELS,
-        quick_read_min_score=defaults["quick_read_min_score"] if quick_read else None,
     )
+    if not (cfg["QUICK_READ"] if quick_read is None else quick_read):
+        config = dataclasses.replace(config, quick_read_min_score=None)
+    return config
 
 
 def configured_engine(

@@ -161,8 +161,7 @@ class Engine:
 
             config = pipeline_config(name, self.models_dir, installed, self.backend)
             predictor = create_pipeline(config=copy.deepcopy(config))
-            if quick_reader_for(self.backend.name, self.config.quick_read_min_score is not None,
-                                installed):  # fmt: skip
+            if self.quick_reader(installed):
                 sureness = Sureness(
                     self.config.quick_read_min_score, self.config.quick_read_min_character_score
                 )
@@ -177,9 +176,11 @@ class Engine:
             self._pipelines[name] = predictor
         return self._pipelines[name]
 
-    def quick_reader(self) -> str | None:
+    def quick_reader(self, installed: Collection[str] | None = None) -> str | None:
         return quick_reader_for(
-            self.backend.name, self.config.quick_read_min_score is not None, self.installed()
+            self.backend.name,
+            self.config.quick_read_min_score is not None,
+            self.installed() if installed is None else installed,
         )
 
     def _quick_predictor(self) -> Any:
