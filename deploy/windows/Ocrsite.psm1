@@ -1,28 +1,68 @@
 # Functions shared by the ocrsite Windows scripts (Start-Ocrsite, Set-OcrsitePortProxy,
 # Watch-Ocrsite, Install-OcrsiteTasks). Windows PowerShell 5.1 (built into Windows Server 2022)
 # and PowerShell 7 both run them.
+#
+# The decisions (which firewall profiles, which health URL, what the watchdog does next) are
+# small functions of their arguments only, written in the subset of PowerShell that
+# tests/deploy/test_windows_kit.py evaluates on Linux: if, return, comparisons, -f, literals.
+# What the distribution is asked is decided by /usr/local/sbin/ocrsite-wsl (deploy/wsl/).
 
 Set-StrictMode -Version Latest
 $ErrorActionPreference = 'Stop'
 # wsl.exe writes its own messages in UTF-16 unless told otherwise.
 $env:WSL_UTF8 = '1'
 
-$script:LogDir = Join-Path $env:ProgramData 'ocrsite'
+# Everything of ocrsite's on Windows: bin\ (the scripts the tasks run), log\, install.json and
+# the maintenance flag. Install-OcrsiteTasks.ps1 lets only administrators and SYSTEM write it.
+$script:OcrsiteHome = Join-Path $env:ProgramData 'ocrsite'
+$script:LogName = 'ocrsite'
 $script:LogMaxBytes = 5MB
 $script:FirewallRuleName = 'ocrsite-http'
-$script:KeepAliveCommand = '--exec /bin/sleep infinity'
+$script:Helper = '/usr/local/sbin/ocrsite-wsl'
+$script:KeepAliveArguments = "-u root --exec $script:Helper keepalive"
+
+function Get-OcrsiteHome { $script:OcrsiteHome }
+
+function Set-OcrsiteLogName {
+    # One log per script (start.log, watchdog.log, ...): the start task and the watchdog run at
+    # the same time, and two writers appending to one file fail with "file in use".
+    param([Parameter(Mandatory)][string]$Name)
+    $script:LogName = $Name
+}
 
 function Write-OcrsiteLog {
     param([Parameter(Mandatory)][string]$Message)
-    New-Item -ItemType Directory -Force -Path $script:LogDir | Out-Null
-    $log = Join-Path $script:LogDir 'ocrsite.log'
+    $dir = Join-Path $script:OcrsiteHome 'log'
+    New-Item -ItemType Directory -Force -Path $dir | Out-Null
+    $log = Join-Path $dir "$script:LogName.log"
     # One old file is kept: the log of an unattended machine must not fill its disk.
     if ((Test-Path $log) -and ((Get-Item $log).Length -gt $script:LogMaxBytes)) {
         Move-Item -Force -Path $log -Destination "$log.1"
     }
     $line = '{0:yyyy-MM-dd HH:mm:ss} {1}' -f (Get-Date), $Message
-    Add-Content -Path $log -Value $line -Encoding UTF8
     Write-Host $line
+    # Shared for reading and writing, so an administrator's `Get-Content -Wait` or editor does
+    # not block it; a short retry covers a virus scanner holding the file for a moment. A log
+    # line is never worth stopping the watchdog for.
+    $bytes = [System.Text.Encoding]::UTF8.GetBytes("$line`r`n")
+    foreach ($attempt in 1..5) {
+        try {
+            $stream = [System.IO.File]::Open($log, 'Append', 'Write', 'ReadWrite')
+            try { $stream.Write($bytes, 0, $bytes.Length) } finally { $stream.Dispose() }
+            return
+        }
+        catch [System.IO.IOException] {
+            Start-Sleep -Milliseconds (100 * $attempt)
+        }
+    }
+}
+
+function Get-OcrsiteWslExe {
+    # The Store/MSI build of WSL (2.x, the one with systemd) lives in Program Files; System32's
+    # wsl.exe is a stub that is reported not to reach it from session-0 tasks.
+    $store = Join-Path $env:ProgramFiles 'WSL\wsl.exe'
+    if (Test-Path -LiteralPath $store) { return $store }
+    Join-Path $env:SystemRoot 'System32\wsl.exe'
 }
 
 function Invoke-Wsl {
@@ -32,7 +72,7 @@ function Invoke-Wsl {
         [int]$TimeoutSeconds = 120
     )
     $startInfo = New-Object System.Diagnostics.ProcessStartInfo
-    $startInfo.FileName = 'wsl.exe'
+    $startInfo.FileName = Get-OcrsiteWslExe
     $startInfo.Arguments = $Arguments -join ' '
     $startInfo.UseShellExecute = $false
     $startInfo.RedirectStandardOutput = $true
@@ -69,13 +109,10 @@ function Invoke-OcrsiteDistro {
 }
 
 function Get-OcrsiteWslIp {
-    # The distribution's address on WSL's NAT network: it changes every time WSL starts.
+    # The distribution's address on WSL's NAT network: it changes every time WSL starts. The
+    # helper picks eth0's, not docker0's or another bridge's (`hostname -I` lists them all).
     param([Parameter(Mandatory)][string]$Distro)
-    $addresses = Invoke-OcrsiteDistro -Distro $Distro -Command @('hostname', '-I')
-    $ip = ($addresses -split '\s+' | Where-Object { $_ -match '^\d+\.\d+\.\d+\.\d+$' } |
-        Select-Object -First 1)
-    if (-not $ip) { throw "no IPv4 address in $Distro ('$addresses')" }
-    $ip
+    (Invoke-OcrsiteDistro -Distro $Distro -Command @($script:Helper, 'address')).Trim()
 }
 
 function Get-OcrsitePortProxyTarget {
@@ -87,10 +124,42 @@ function Get-OcrsitePortProxyTarget {
     if ($entry) { $entry.$name } else { $null }
 }
 
+function Get-OcrsiteFirewallProfile {
+    # The firewall profiles the rule must cover, from the categories of the networks Windows is
+    # on now (Get-NetConnectionProfile: DomainAuthenticated, Private, Public). A workgroup
+    # server's adapter is usually Public: a Domain/Private rule would silently block the LAN.
+    # Public is added only when a network is Public; the rule admits RemoteAddress alone (the
+    # local subnet unless widened) whatever the profile.
+    param([string[]]$Category)
+    if ($Category -contains 'Public') { return 'Domain', 'Private', 'Public' }
+    'Domain', 'Private'
+}
+
+function Get-OcrsiteNetworkCategory {
+    @(Get-NetConnectionProfile | ForEach-Object { [string]$_.NetworkCategory })
+}
+
+function Set-OcrsiteFirewallRule {
+    param([int]$Port = 8000, [string[]]$RemoteAddress = @('LocalSubnet'))
+    $categories = Get-OcrsiteNetworkCategory
+    $profiles = Get-OcrsiteFirewallProfile -Category $categories
+    if (Get-NetFirewallRule -Name $script:FirewallRuleName -ErrorAction SilentlyContinue) {
+        Set-NetFirewallRule -Name $script:FirewallRuleName -Enabled True -Protocol TCP `
+            -LocalPort $Port -RemoteAddress $RemoteAddress -Profile $profiles
+    }
+    else {
+        New-NetFirewallRule -Name $script:FirewallRuleName -DisplayName "ocrsite (TCP $Port)" `
+            -Direction Inbound -Action Allow -Protocol TCP -LocalPort $Port `
+            -RemoteAddress $RemoteAddress -Profile $profiles | Out-Null
+    }
+    Write-OcrsiteLog ("firewall rule {0}: TCP {1} from {2}, profiles {3} (networks: {4})" -f
+        $script:FirewallRuleName, $Port, ($RemoteAddress -join ','), ($profiles -join ','),
+        ($categories -join ','))
+}
+
 function Update-OcrsitePortProxy {
     # Forwards ListenAddress:Port on Windows to the distribution and opens the firewall for the
-    # LAN: Domain and Private profiles, and only to RemoteAddress (by default the local subnet;
-    # a list of addresses or ranges to widen it). Returns $true when the forward had to change.
+    # LAN (Set-OcrsiteFirewallRule). Returns $true when the forward had to change.
     param(
         [Parameter(Mandatory)][string]$Distro,
         [int]$Port = 8000,
@@ -100,16 +169,7 @@ function Update-OcrsitePortProxy {
     # The portproxy needs the IP Helper service.
     Set-Service -Name iphlpsvc -StartupType Automatic
     Start-Service -Name iphlpsvc
-
-    if (Get-NetFirewallRule -Name $script:FirewallRuleName -ErrorAction SilentlyContinue) {
-        Set-NetFirewallRule -Name $script:FirewallRuleName -Enabled True -Protocol TCP `
-            -LocalPort $Port -RemoteAddress $RemoteAddress
-    }
-    else {
-        New-NetFirewallRule -Name $script:FirewallRuleName -DisplayName "ocrsite (TCP $Port)" `
-            -Direction Inbound -Action Allow -Protocol TCP -LocalPort $Port `
-            -RemoteAddress $RemoteAddress -Profile @('Domain', 'Private') | Out-Null
-    }
+    Set-OcrsiteFirewallRule -Port $Port -RemoteAddress $RemoteAddress
 
     $ip = Get-OcrsiteWslIp -Distro $Distro
     $wanted = "$ip/$Port"
@@ -128,6 +188,14 @@ function Remove-OcrsitePortProxy {
     param([int]$Port = 8000, [string]$ListenAddress = '0.0.0.0')
     netsh interface portproxy delete v4tov4 listenaddress=$ListenAddress listenport=$Port | Out-Null
     Remove-NetFirewallRule -Name $script:FirewallRuleName -ErrorAction SilentlyContinue
+}
+
+function Get-OcrsiteHealthUrl {
+    # The portproxy listens on ListenAddress only: 0.0.0.0 (every address) answers on 127.0.0.1,
+    # any other address answers there and nowhere else.
+    param([string]$ListenAddress = '0.0.0.0', [int]$Port = 8000)
+    if ($ListenAddress -eq '0.0.0.0') { return 'http://127.0.0.1:{0}/healthz' -f $Port }
+    'http://{0}:{1}/healthz' -f $ListenAddress, $Port
 }
 
 function Test-OcrsiteHealth {
@@ -151,36 +219,56 @@ function Wait-OcrsiteHealth {
     $false
 }
 
-function Confirm-OcrsiteKeepAlive {
-    # WSL shuts a distribution down once no Windows process is attached to it, whatever systemd
-    # runs inside. One hidden `wsl.exe ... sleep infinity` per distribution keeps it up.
+function Get-OcrsiteKeepAlive {
+    # The Windows processes of the distribution's keep-alive (wsl.exe ... ocrsite-wsl keepalive).
     param([Parameter(Mandatory)][string]$Distro)
-    $pattern = "*-d $Distro $script:KeepAliveCommand*"
-    $running = Get-CimInstance -ClassName Win32_Process -Filter "Name = 'wsl.exe'" |
-        Where-Object { $_.CommandLine -like $pattern }
-    if (-not $running) {
-        Start-Process -FilePath 'wsl.exe' -ArgumentList "-d $Distro $script:KeepAliveCommand" `
-            -WindowStyle Hidden
-        Write-OcrsiteLog "started the keep-alive process for $Distro"
+    $pattern = "*-d $Distro $script:KeepAliveArguments*"
+    @(Get-CimInstance -ClassName Win32_Process -Filter "Name = 'wsl.exe'" |
+        Where-Object { $_.CommandLine -like $pattern })
+}
+
+function Stop-OcrsiteKeepAlive {
+    param([Parameter(Mandatory)][string]$Distro)
+    foreach ($process in Get-OcrsiteKeepAlive -Distro $Distro) {
+        Stop-Process -Id $process.ProcessId -Force -ErrorAction SilentlyContinue
     }
 }
 
+function Confirm-OcrsiteKeepAlive {
+    # WSL ends a distribution once no Windows process is attached to it, whatever systemd runs
+    # inside. One hidden `wsl.exe ... ocrsite-wsl keepalive`, started by a task (the service
+    # account's own logon, not an administrator's RDP session), keeps it up. A listed process is
+    # trusted only when the distribution confirms its keep-alive runs: after a terminate or a
+    # shutdown the old wsl.exe can outlive what it was attached to. Returns $true when it had to
+    # start one (the distribution had ended, or is starting now).
+    param([Parameter(Mandatory)][string]$Distro)
+    $listed = Get-OcrsiteKeepAlive -Distro $Distro
+    if ($listed.Count -gt 0) {
+        $check = Invoke-Wsl -Arguments @('-d', $Distro, '-u', 'root', '--', $script:Helper,
+            'keepalive-check') -TimeoutSeconds 60
+        if ($check.ExitCode -eq 0) { return $false }
+        Write-OcrsiteLog "the keep-alive of $Distro is listed but not running in it: replacing it"
+        Stop-OcrsiteKeepAlive -Distro $Distro
+    }
+    Start-Process -FilePath (Get-OcrsiteWslExe) -WindowStyle Hidden `
+        -ArgumentList "-d $Distro $script:KeepAliveArguments"
+    Write-OcrsiteLog "started the keep-alive process for $Distro"
+    $true
+}
+
 function Start-OcrsiteServices {
-    # Starts the distribution (and keeps it up), waits for systemd, starts ocrsite.target and
-    # points the port forward at the distribution's current address.
+    # Starts the distribution (and keeps it up), waits for systemd (bounded: a hung boot must
+    # not hang the task), starts ocrsite.target and points the port forward at the distribution.
     param(
         [Parameter(Mandatory)][string]$Distro,
         [int]$Port = 8000,
         [string]$ListenAddress = '0.0.0.0',
         [string[]]$RemoteAddress = @('LocalSubnet')
     )
-    Confirm-OcrsiteKeepAlive -Distro $Distro
-    # `is-system-running --wait` returns when boot is over; "degraded" (some unrelated unit
-    # failed) is fine for us, so its exit code is not checked.
-    $state = Invoke-Wsl -Arguments @('-d', $Distro, '-u', 'root', '--', 'systemctl',
-        'is-system-running', '--wait') -TimeoutSeconds 300
-    Write-OcrsiteLog "$Distro systemd: $($state.Output)"
-    Invoke-OcrsiteDistro -Distro $Distro -Command @('systemctl', 'start', 'ocrsite.target') | Out-Null
+    Confirm-OcrsiteKeepAlive -Distro $Distro | Out-Null
+    $started = Invoke-OcrsiteDistro -Distro $Distro -Command @($script:Helper, 'start', '240') `
+        -TimeoutSeconds 300
+    Write-OcrsiteLog "$Distro $($started -replace '\s*\r?\n\s*', '; ')"
     Update-OcrsitePortProxy -Distro $Distro -Port $Port -ListenAddress $ListenAddress `
         -RemoteAddress $RemoteAddress | Out-Null
 }
@@ -192,25 +280,110 @@ function Restart-OcrsiteServices {
 }
 
 function Restart-OcrsiteWsl {
-    # Stops the distribution (-Shutdown: the whole WSL VM), then starts everything again.
+    # Stops the distribution (-Shutdown: the whole WSL VM) and its keep-alive, then starts
+    # everything again.
     param(
         [Parameter(Mandatory)][string]$Distro,
         [int]$Port = 8000,
         [string]$ListenAddress = '0.0.0.0',
+        [string[]]$RemoteAddress = @('LocalSubnet'),
         [switch]$Shutdown
     )
+    Stop-OcrsiteKeepAlive -Distro $Distro
     if ($Shutdown) {
         Invoke-Wsl -Arguments @('--shutdown') -TimeoutSeconds 120 | Out-Null
     }
     else {
         Invoke-Wsl -Arguments @('--terminate', $Distro) -TimeoutSeconds 120 | Out-Null
     }
-    Start-OcrsiteServices -Distro $Distro -Port $Port -ListenAddress $ListenAddress
+    Start-OcrsiteServices -Distro $Distro -Port $Port -ListenAddress $ListenAddress `
+        -RemoteAddress $RemoteAddress
+}
+
+function Get-OcrsiteWatchdogAction {
+    # What the watchdog does after a poll, from what it saw:
+    #   pause   maintenance is on: no checks, no repairs
+    #   reset   /healthz answered: forget earlier failures
+    #   start   the keep-alive had gone (the distribution ended: a logoff, a terminate): start
+    #           the services at once instead of counting failures
+    #   wait    fewer than FailuresBeforeAction failed polls in a row
+    #   repair  re-point the port forward, then the next repair step (Get-OcrsiteRepairStep)
+    param(
+        [bool]$Maintenance,
+        [bool]$Healthy,
+        [bool]$KeepAliveRestarted,
+        [int]$Failures,
+        [int]$FailuresBeforeAction = 3
+    )
+    if ($Maintenance) { return 'pause' }
+    if ($Healthy) { return 'reset' }
+    if ($KeepAliveRestarted) { return 'start' }
+    if ($Failures -lt $FailuresBeforeAction) { return 'wait' }
+    'repair'
+}
+
+function Get-OcrsiteRepairStep {
+    # The repair after Step while the service stays down: 1 restart the services, 2 terminate
+    # and start the distribution, 3 shut the WSL VM down and start it (repeated from then on).
+    param([int]$Step)
+    if ($Step -ge 3) { return 3 }
+    $Step + 1
+}
+
+function Invoke-OcrsiteRepair {
+    param(
+        [Parameter(Mandatory)][int]$Step,
+        [Parameter(Mandatory)][string]$Distro,
+        [int]$Port = 8000,
+        [string]$ListenAddress = '0.0.0.0',
+        [string[]]$RemoteAddress = @('LocalSubnet')
+    )
+    $where = @{
+        Distro = $Distro; Port = $Port; ListenAddress = $ListenAddress
+        RemoteAddress = $RemoteAddress
+    }
+    switch ($Step) {
+        1 {
+            Write-OcrsiteLog 'restarting the ocrsite services'
+            Restart-OcrsiteServices -Distro $Distro
+        }
+        2 {
+            Write-OcrsiteLog "restarting the distribution $Distro"
+            Restart-OcrsiteWsl @where
+        }
+        3 {
+            Write-OcrsiteLog 'shutting WSL down and starting it again'
+            Restart-OcrsiteWsl @where -Shutdown
+        }
+    }
+}
+
+function Test-OcrsiteMaintenance {
+    Test-Path -LiteralPath (Join-Path $script:OcrsiteHome 'maintenance')
+}
+
+function Set-OcrsiteMaintenance {
+    # A flag file the watchdog reads on every poll: on, it neither checks nor repairs (upgrades,
+    # `wsl --shutdown` by hand); off, it goes back to work at its next poll.
+    param([Parameter(Mandatory)][ValidateSet('on', 'off')][string]$State)
+    $flag = Join-Path $script:OcrsiteHome 'maintenance'
+    if ($State -eq 'on') {
+        Set-Content -LiteralPath $flag -Value "since $(Get-Date -Format s) by $env:USERNAME"
+    }
+    else {
+        Remove-Item -LiteralPath $flag -Force -ErrorAction SilentlyContinue
+    }
+    $watchdog = if ($State -eq 'on') { 'pauses' } else { 'resumes' }
+    Write-OcrsiteLog "maintenance $State (the watchdog $watchdog)"
 }
 
 Export-ModuleMember -Function @(
-    'Write-OcrsiteLog', 'Invoke-Wsl', 'Invoke-OcrsiteDistro', 'Get-OcrsiteWslIp',
-    'Get-OcrsitePortProxyTarget', 'Update-OcrsitePortProxy', 'Remove-OcrsitePortProxy',
-    'Test-OcrsiteHealth', 'Wait-OcrsiteHealth', 'Confirm-OcrsiteKeepAlive', 'Start-OcrsiteServices',
-    'Restart-OcrsiteServices', 'Restart-OcrsiteWsl'
+    'Get-OcrsiteHome', 'Set-OcrsiteLogName', 'Write-OcrsiteLog', 'Get-OcrsiteWslExe',
+    'Invoke-Wsl', 'Invoke-OcrsiteDistro', 'Get-OcrsiteWslIp', 'Get-OcrsitePortProxyTarget',
+    'Get-OcrsiteFirewallProfile', 'Get-OcrsiteNetworkCategory', 'Set-OcrsiteFirewallRule',
+    'Update-OcrsitePortProxy', 'Remove-OcrsitePortProxy', 'Get-OcrsiteHealthUrl',
+    'Test-OcrsiteHealth', 'Wait-OcrsiteHealth', 'Get-OcrsiteKeepAlive', 'Stop-OcrsiteKeepAlive',
+    'Confirm-OcrsiteKeepAlive', 'Start-OcrsiteServices', 'Restart-OcrsiteServices',
+    'Restart-OcrsiteWsl', 'Get-OcrsiteWatchdogAction', 'Get-OcrsiteRepairStep',
+    'Invoke-OcrsiteRepair', 'Test-OcrsiteMaintenance', 'Set-OcrsiteMaintenance'
 )

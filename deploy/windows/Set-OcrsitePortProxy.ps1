@@ -1,8 +1,10 @@
 <#
 .SYNOPSIS
 Makes ocrsite reachable from the LAN: netsh portproxy from Windows' port to the distribution's
-current address (it changes each time WSL starts) and an inbound firewall rule (Domain and
-Private profiles). Start-Ocrsite and the watchdog call the same function; -Remove undoes both.
+current address (it changes each time WSL starts) and an inbound firewall rule for the profiles
+of the networks Windows is on (Public too when an adapter is Public), admitting RemoteAddress
+only (the local subnet unless widened). Start-Ocrsite and the watchdog call the same function;
+-Remove undoes both. Log: %ProgramData%\ocrsite\log\portproxy.log.
 #>
 #Requires -RunAsAdministrator
 param(
@@ -13,6 +15,7 @@ param(
     [string[]]$RemoteAddress = @('LocalSubnet')
 )
 Import-Module (Join-Path $PSScriptRoot 'Ocrsite.psm1') -Force
+Set-OcrsiteLogName 'portproxy'
 # A task passes the list as one comma-separated argument.
 $RemoteAddress = @($RemoteAddress -split ',' | Where-Object { $_ })
 

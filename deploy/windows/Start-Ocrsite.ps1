@@ -2,6 +2,8 @@
 .SYNOPSIS
 Starts the WSL distribution and the ocrsite services, and forwards the port to the LAN.
 Registered by Install-OcrsiteTasks.ps1 to run at boot; safe to run by hand at any time.
+Log: %ProgramData%\ocrsite\log\start.log. Exits 1 (the task's "last result") when ocrsite is not
+up after 3 minutes or a step failed; the watchdog takes over either way.
 #>
 #Requires -RunAsAdministrator
 param(
@@ -11,16 +13,22 @@ param(
     [string[]]$RemoteAddress = @('LocalSubnet')
 )
 Import-Module (Join-Path $PSScriptRoot 'Ocrsite.psm1') -Force
+Set-OcrsiteLogName 'start'
 # A task passes the list as one comma-separated argument.
 $RemoteAddress = @($RemoteAddress -split ',' | Where-Object { $_ })
+$url = Get-OcrsiteHealthUrl -ListenAddress $ListenAddress -Port $Port
 
-Write-OcrsiteLog "starting ocrsite in $Distro"
-Start-OcrsiteServices -Distro $Distro -Port $Port -ListenAddress $ListenAddress `
-    -RemoteAddress $RemoteAddress
-if (Wait-OcrsiteHealth -Url "http://127.0.0.1:$Port/healthz" -TimeoutSeconds 180) {
-    Write-OcrsiteLog "ocrsite is up on port $Port"
+# A task's errors go nowhere: every failure is written to the log before the script ends.
+try {
+    Write-OcrsiteLog "starting ocrsite in $Distro"
+    Start-OcrsiteServices -Distro $Distro -Port $Port -ListenAddress $ListenAddress `
+        -RemoteAddress $RemoteAddress
+    if (-not (Wait-OcrsiteHealth -Url $url -TimeoutSeconds 180)) {
+        throw "no answer from $url within 180 s"
+    }
+    Write-OcrsiteLog "ocrsite is up: $url"
 }
-else {
-    Write-OcrsiteLog "ocrsite did not answer on port $Port within 180 s (the watchdog takes over)"
+catch {
+    Write-OcrsiteLog "start failed (the watchdog takes over): $($_.Exception.Message)"
     exit 1
 }
