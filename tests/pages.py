@@ -6,10 +6,13 @@ Fonts come from Debian's fonts-dejavu-core and fonts-noto-cjk (installed by `mak
 from __future__ import annotations
 
 import io
+import math
 import random
 from collections.abc import Sequence
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+import cv2
+import numpy as np
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 LATIN_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 LATIN_BOLD_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -111,6 +114,75 @@ def scanned(page: Image.Image, *, seed: int = 7) -> Image.Image:
         x, y = rng.randrange(noisy.width), rng.randrange(noisy.height)
         pixels[x, y] = rng.randrange(120, 255)
     return noisy.convert("RGB")
+
+
+def draw_seal(
+    page: Image.Image,
+    text: str,
+    *,
+    centre: tuple[int, int],
+    radius: int = 150,
+    colour: tuple[int, int, int] = (220, 30, 30),
+) -> tuple[int, int, int, int]:
+    """A round company seal stamped on `page` (drawn over what is there, as ink is): a ring,
+    `text` set along the upper arc with each character turned to face the centre, and a star.
+    Returns its box."""
+    stamp = Image.new("RGBA", (2 * radius, 2 * radius), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(stamp)
+    width = max(4, radius // 25)
+    ring = (width, width, 2 * radius - width, 2 * radius - width)
+    draw.ellipse(ring, outline=colour, width=width)
+    size = int(radius * 0.24)
+    face = font(size, cjk=True)
+    arc = math.radians(240)  # the text spans the top 240 degrees
+    for i, char in enumerate(text):
+        # Angle from the top, clockwise; characters centred on a circle inside the ring.
+        angle = -arc / 2 + arc * (i + 0.5) / len(text)
+        glyph = Image.new("RGBA", (size + 8, size + 8), (0, 0, 0, 0))
+        ImageDraw.Draw(glyph).text((4, 0), char, font=face, fill=colour)
+        glyph = glyph.rotate(-math.degrees(angle), resample=Image.Resampling.BICUBIC, expand=True)
+        r = radius - 2 * width - size * 0.6
+        x = radius + r * math.sin(angle) - glyph.width / 2
+        y = radius - r * math.cos(angle) - glyph.height / 2
+        stamp.alpha_composite(glyph, (int(x), int(y)))
+    star = [
+        (
+            radius + (radius * (0.28 if k % 2 == 0 else 0.11)) * math.sin(math.pi * k / 5),
+            radius * 1.05 - (radius * (0.28 if k % 2 == 0 else 0.11)) * math.cos(math.pi * k / 5),
+        )
+        for k in range(10)
+    ]
+    draw.polygon(star, fill=colour)
+    left, top = centre[0] - radius, centre[1] - radius
+    # Ink darkens what it covers: multiply the stamp's colour into the page where it is opaque.
+    region = page.crop((left, top, left + 2 * radius, top + 2 * radius)).convert("RGB")
+    ink = Image.new("RGB", stamp.size, "white")
+    ink.paste(stamp, mask=stamp.getchannel("A"))
+    page.paste(ImageChops.multiply(region, ink), (left, top))
+    return (left, top, left + 2 * radius, top + 2 * radius)
+
+
+def photographed(page: Image.Image, *, curl: float = 0.06, margin: float = 0.12) -> Image.Image:
+    """The page as a phone photographs it: bent along its width like a page of an open book, a
+    little in perspective (the far edge narrower), on a darker desk."""
+    src = np.asarray(page.convert("RGB"))
+    h, w = src.shape[:2]
+    out_w, out_h = int(w * (1 + 2 * margin)), int(h * (1 + 2 * margin))
+    ys, xs = np.mgrid[0:out_h, 0:out_w].astype(np.float32)
+    # Where each photo pixel lies on the page (0..1 across and down).
+    v = (ys - margin * h) / h
+    narrowing = 1 - 0.08 * (1 - v)
+    u = ((xs - out_w / 2) / narrowing + w / 2) / w
+    v = v - curl * np.sin(np.pi * u)  # each column bent down by a sine of its place
+    photo = cv2.remap(
+        src,
+        (u * w).astype(np.float32),
+        (v * h).astype(np.float32),
+        cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=(90, 80, 70),
+    )
+    return Image.fromarray(photo)
 
 
 def encode(image: Image.Image, fmt: str = "PNG", **params) -> bytes:

@@ -14,7 +14,7 @@ from paddlex.inference.pipelines import load_pipeline_config
 
 from .backends import Backend
 from .builders import orientation, text
-from .builders.structure_config import structure_pipeline_config
+from .builders.structure_config import document_preprocessor, structure_pipeline_config
 
 
 def ocr_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
@@ -35,16 +35,9 @@ def ocr_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
         )
     else:
         del modules["TextLineOrientation"]
-    doc_ori = model_dirs.get(orientation.DOC_ORI_MODEL_NAME)
-    config["use_doc_preprocessor"] = doc_ori is not None
-    if doc_ori:
-        pre = config["SubPipelines"]["DocPreprocessor"]
-        pre["use_doc_unwarping"] = False  # no offline UVDoc model
-        pre["SubModules"].pop("DocUnwarping", None)
-        pre["SubModules"]["DocOrientationClassify"].update(
-            model_name=orientation.DOC_ORI_MODEL_NAME, model_dir=doc_ori
-        )
-    else:
+    pre = config["SubPipelines"]["DocPreprocessor"]
+    config["use_doc_preprocessor"] = document_preprocessor(pre, model_dirs)
+    if not config["use_doc_preprocessor"]:
         del config["SubPipelines"]["DocPreprocessor"]
     return config
 

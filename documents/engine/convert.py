@@ -9,6 +9,8 @@ from __future__ import annotations
 from html.parser import HTMLParser
 from typing import Any
 
+import numpy as np
+
 from .types import Block, Box, Line, PageResult, Point, Table, TableCell
 
 
@@ -26,14 +28,40 @@ def _rectangle(box: Any) -> tuple[Point, ...]:
     return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
 
 
-def lines_of(ocr: dict[str, Any]) -> tuple[Line, ...]:
+def lines_of(ocr: dict[str, Any], offset: Point = (0.0, 0.0)) -> tuple[Line, ...]:
+    """The lines of an OCR result; `offset`: where its image lies on the page (a crop's corner)."""
     lines = []
+    dx, dy = offset
     for text, score, poly in zip(
         ocr["rec_texts"], ocr["rec_scores"], ocr["rec_polys"], strict=True
     ):
-        polygon = _polygon(poly)
+        polygon = tuple((x + dx, y + dy) for x, y in _polygon(poly))
         lines.append(Line(text=text, score=float(score), polygon=polygon, box=_box_of(polygon)))
     return tuple(lines)
+
+
+def _inside(box: Box, region: Box) -> bool:
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    return region[0] <= x <= region[2] and region[1] <= y <= region[3]
+
+
+def _with_seal_lines(lines: tuple[Line, ...], res: dict[str, Any]) -> tuple[Line, ...]:
+    """The page's lines with each seal's own: the seal sub-pipeline reads its curved text, where
+    the page's OCR read it as straight lines (fragments). PP-StructureV3 leaves whatever lies
+    under a seal out of the text blocks too."""
+    seals = [b["coordinate"] for b in res["layout_det_res"]["boxes"] if b["label"] == "seal"]
+    found = res.get("seal_res_list") or []
+    if not found:
+        return lines
+    regions = [tuple(float(v) for v in box) for box in seals]
+    kept = tuple(line for line in lines if not any(_inside(line.box, r) for r in regions))
+    # PaddleX read each seal from its box's crop, cut at whole pixels.
+    own = (
+        line
+        for box, ocr in zip(seals, found, strict=True)
+        for line in lines_of(ocr, (float(int(box[0])), float(int(box[1]))))
+    )
+    return kept + tuple(own)
 
 
 class _CellParser(HTMLParser):
@@ -111,6 +139,16 @@ def _blocks(res: dict[str, Any]) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
+def _flattened(result: Any, angle: int) -> np.ndarray | None:
+    """The page UVDoc flattened, turned back as the input was (viewers turn it by `angle`)."""
+    pre = result.get("doc_preprocessor_res") or {}
+    if not (pre.get("model_settings") or {}).get("use_doc_unwarping"):
+        return None
+    # PaddleX turned the page `angle` degrees counter-clockwise before flattening it.
+    upright = np.rot90(pre["output_img"], k=-(angle // 90))
+    return np.ascontiguousarray(upright[:, :, ::-1])  # BGR to RGB
+
+
 def to_page_result(
     result: Any, pipeline: str, shape: tuple[int, ...], timings: dict[str, float]
 ) -> PageResult:
@@ -122,7 +160,7 @@ def to_page_result(
         width, height = height, width
     if pipeline == "structure":
         blocks = _blocks(res)
-        lines = lines_of(res["overall_ocr_res"])
+        lines = _with_seal_lines(lines_of(res["overall_ocr_res"]), res)
         markdown = result.markdown["markdown_texts"]
     else:
         blocks = ()
@@ -139,4 +177,5 @@ def to_page_result(
         markdown=markdown,
         raw=res,
         timings=timings,
+        flattened=_flattened(result, angle),
     )

@@ -19,6 +19,8 @@ import numpy as np
 from paddlex.inference.models.image_classification.processors import Topk
 from paddlex.inference.pipelines.base import BasePipeline
 
+from .pipeline_parts import pipelines_within
+
 UPRIGHT = 0  # class 0 is "0 degrees" in both classifiers' label lists
 
 
@@ -44,19 +46,17 @@ class SureTopk(Topk):
         return list(indexes), scores, labels
 
 
-def _predictors(pipeline: BasePipeline, seen: set[int]) -> Iterator[Any]:
+def _predictors(pipeline: BasePipeline) -> Iterator[Any]:
     """Every model predictor inside a PaddleX pipeline and its sub-pipelines."""
-    for value in vars(pipeline).values():
-        if isinstance(value, BasePipeline) and id(value) not in seen:
-            seen.add(id(value))
-            yield from _predictors(value, seen)
-        elif hasattr(value, "postprocessors") and hasattr(value, "model_name"):
-            yield value
+    for part in pipelines_within(pipeline):
+        for value in vars(part).values():
+            if hasattr(value, "postprocessors") and hasattr(value, "model_name"):
+                yield value
 
 
 def require_sure_orientation(pipeline: BasePipeline, min_scores: Mapping[str, float]) -> None:
     """Give the pipeline's orientation classifiers (by model name) their minimum scores."""
-    for predictor in _predictors(pipeline, set()):
+    for predictor in _predictors(pipeline):
         if predictor.model_name in min_scores and "Topk" in predictor.postprocessors:
             original = predictor.postprocessors["Topk"]
             predictor.postprocessors["Topk"] = SureTopk(original, min_scores[predictor.model_name])

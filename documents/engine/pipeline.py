@@ -22,7 +22,8 @@ from .builders.text import QUICK_REC_MODEL_NAME
 from .convert import to_page_result
 from .errors import EngineError, ModelMissingError
 from .images import DEFAULT_MAX_PIXELS, ImageSource, load_page
-from .registry import OPTION_MODELS, PIPELINE_MODELS
+from .registry import OPTION_MODELS, PIPELINE_MODELS, how_to_add, installed_models
+from .seals import SealLayout
 from .types import PIPELINES, PageResult
 
 # Options callers pass, by PaddleOCR's own names.
@@ -98,7 +99,7 @@ def resolve_options(
             if value and OPTION_MODELS[name] not in installed:
                 raise ModelMissingError(
                     f"option {name} needs the model {OPTION_MODELS[name]}, which is not "
-                    "installed (see `python manage.py ocr_models list`)"
+                    f"installed: {how_to_add(OPTION_MODELS[name])}"
                 )
             resolved[name] = value
         elif name in TEXT_OPTIONS:
@@ -113,6 +114,23 @@ def resolve_options(
         else:
             raise EngineError(f"unknown option {name!r}")
     return resolved
+
+
+@dataclass(frozen=True)
+class OptionState:
+    name: str
+    default: bool  # the engine's own default (callers layer their settings over it)
+    model: str  # the model it needs
+    installed: bool
+
+
+def pipeline_options(pipeline: str, installed: Collection[str]) -> list[OptionState]:
+    """The flags `pipeline` takes, each with whether its model is here."""
+    return [
+        OptionState(name, default, OPTION_MODELS[name], OPTION_MODELS[name] in installed)
+        for name, default in FLAG_DEFAULTS.items()
+        if pipeline == "structure" or name not in STRUCTURE_ONLY
+    ]
 
 
 def quick_reader_for(backend: str, quick_read: bool, installed: Collection[str]) -> str | None:
@@ -133,15 +151,11 @@ class Engine:
         self.models_dir = Path(config.models_dir)
         self._pipelines: dict[str, Any] = {}
         self._quick: Any = None  # the quick reader's predictor (quick_read.py), built on first use
+        self._seals: SealLayout | None = None  # the structure pipeline's seal finder (seals.py)
         self._lock = threading.Lock()
 
     def installed(self) -> set[str]:
-        return {
-            p.name
-            for p in self.models_dir.glob("*")
-            if (p / "inference.yml").exists()
-            and any((p / f).exists() for f in ("inference.onnx", "inference.pdiparams"))
-        }
+        return installed_models(self.models_dir)
 
     def _pipeline(self, name: str) -> Any:
         if name not in self._pipelines:
@@ -154,10 +168,13 @@ class Engine:
                 )
             from paddlex import create_pipeline
 
+            from .builders.layout import LABELS as LAYOUT_LABELS
             from .builders.orientation import DOC_ORI_MODEL_NAME, TEXTLINE_ORI_MODEL_NAME
+            from .builders.seal import MODEL_NAME as SEAL_MODEL_NAME
             from .configs import pipeline_config
             from .orientation import require_sure_orientation
             from .quick_read import Sureness, read_quickly_first
+            from .seals import find_seals_in_layout
 
             config = pipeline_config(name, self.models_dir, installed, self.backend)
             predictor = create_pipeline(config=copy.deepcopy(config))
@@ -166,6 +183,8 @@ class Engine:
                     self.config.quick_read_min_score, self.config.quick_read_min_character_score
                 )
                 read_quickly_first(predictor, self._quick_predictor(), sureness)
+            if name == "structure" and SEAL_MODEL_NAME in installed:
+                self._seals = find_seals_in_layout(predictor, len(LAYOUT_LABELS))
             require_sure_orientation(
                 predictor,
                 {
@@ -229,6 +248,8 @@ class Engine:
 
         with self._lock:
             predictor = self._pipeline(pipeline)
+            if pipeline == "structure" and self._seals:
+                self._seals.enabled = kwargs["use_seal_recognition"]
             inferred = inference_seconds()
             results = list(predictor.predict(page, **kwargs))
             inference = inference_seconds() - inferred

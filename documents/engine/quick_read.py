@@ -25,6 +25,8 @@ from typing import Any
 
 from paddlex.inference.pipelines.base import BasePipeline
 
+from .pipeline_parts import pipelines_within
+
 
 @dataclass(frozen=True)
 class Sureness:
@@ -60,20 +62,8 @@ class QuickFirst:
         return getattr(self.main, name)
 
 
-def _ocr_pipelines(pipeline: BasePipeline, seen: set[int]) -> Iterator[BasePipeline]:
-    """The pipeline and every sub-pipeline that has a text recogniser."""
-    if id(pipeline) in seen:
-        return
-    seen.add(id(pipeline))
-    if hasattr(pipeline, "text_rec_model"):
-        yield pipeline
-    for value in vars(pipeline).values():
-        if isinstance(value, BasePipeline):
-            yield from _ocr_pipelines(value, seen)
-
-
 def read_quickly_first(pipeline: BasePipeline, quick: Any, sureness: Sureness) -> None:
     """Put `quick` (a GreedyTextRecPredictor) in front of every text recogniser in the pipeline."""
-    for ocr in _ocr_pipelines(pipeline, set()):
-        if not isinstance(ocr.text_rec_model, QuickFirst):
+    for ocr in pipelines_within(pipeline):
+        if hasattr(ocr, "text_rec_model") and not isinstance(ocr.text_rec_model, QuickFirst):
             ocr.text_rec_model = QuickFirst(quick, ocr.text_rec_model, sureness)

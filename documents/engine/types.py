@@ -65,6 +65,9 @@ class PageResult:
     markdown: str
     raw: dict[str, Any]  # PaddleOCR's own page result, JSON-serialisable
     timings: dict[str, float] = field(default_factory=dict)  # seconds: total, inference
+    # The page as the engine flattened it (use_doc_unwarping), an RGB array the size of the input
+    # and turned as it was: the boxes refer to it, not to the input. None when not flattened.
+    flattened: Any = field(default=None, repr=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -74,4 +77,5 @@ class PageResult:
         return "\n".join(line.text for line in self.lines)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The result as JSON-ready data (without the flattened image)."""
+        return {k: v for k, v in asdict(self).items() if k != "flattened"}

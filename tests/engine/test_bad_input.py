@@ -97,11 +97,11 @@ def test_unknown_options_and_pipelines_are_refused(engine):
 
 @pytest.mark.parametrize(
     "option, model",
-    [("use_doc_unwarping", "UVDoc"), ("use_seal_recognition", "seal"),
-     ("use_formula_recognition", "FormulaNet")],
+    [("use_formula_recognition", "PP-FormulaNet_plus-L"),
+     ("use_chart_recognition", "PP-Chart2Table")],
 )  # fmt: skip
-def test_an_option_without_its_model_names_the_model(engine, option, model):
-    with pytest.raises(ModelMissingError, match=model):
+def test_an_option_without_its_model_names_the_model_and_how_to_add_it(engine, option, model):
+    with pytest.raises(ModelMissingError, match=f"{model}.*ocr_models add FOLDER"):
         engine.run(page(), pipeline="structure", options={option: True})
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from paddlex.inference.pipelines import load_pipeline_config
 
-from . import layout, orientation, table, text
+from . import layout, orientation, seal, table, text, unwarping
 
 # Per label, as PP-StructureV3 sets them for its own layout model: titles and formulas are kept
 # from a lower score, pictures and formulas swallow the boxes found inside them.
@@ -31,15 +31,12 @@ def structure_pipeline_config(model_dirs: Mapping[str, str]) -> dict[str, Any]:
     config = load_pipeline_config("PP-StructureV3")
     # No offline model exists for these; the pipeline must not even try to create them.
     config.update(
-        use_region_detection=False,
-        use_seal_recognition=False,
-        use_formula_recognition=False,
-        use_chart_recognition=False,
+        use_region_detection=False, use_formula_recognition=False, use_chart_recognition=False
     )
     for name in ("RegionDetection", "ChartRecognition"):
         del config["SubModules"][name]
-    for name in ("SealRecognition", "FormulaRecognition"):
-        del config["SubPipelines"][name]
+    del config["SubPipelines"]["FormulaRecognition"]
+    _seal_recognition(config, model_dirs)
 
     labels = list(layout.LABELS.values())
     config["SubModules"]["LayoutDetection"].update(
@@ -69,15 +66,7 @@ def structure_pipeline_config(model_dirs: Mapping[str, str]) -> dict[str, Any]:
         ocr["use_textline_orientation"] = False
         del modules["TextLineOrientation"]
 
-    # Document orientation without unwarping: UVDoc is not on PyPI.
-    preprocessor = config["SubPipelines"]["DocPreprocessor"]
-    del preprocessor["SubModules"]["DocUnwarping"]
-    preprocessor["use_doc_unwarping"] = False
-    if orientation.DOC_ORI_MODEL_NAME in model_dirs:
-        preprocessor["SubModules"]["DocOrientationClassify"]["model_dir"] = model_dirs[
-            orientation.DOC_ORI_MODEL_NAME
-        ]
-    else:
+    if not document_preprocessor(config["SubPipelines"]["DocPreprocessor"], model_dirs):
         # PP-StructureV3 builds its preprocessor unless all three switches are off.
         config.update(
             use_doc_preprocessor=False, use_doc_orientation_classify=False, use_doc_unwarping=False
@@ -107,3 +96,37 @@ def structure_pipeline_config(model_dirs: Mapping[str, str]) -> dict[str, Any]:
         config["use_table_recognition"] = False
         del config["SubPipelines"]["TableRecognition"]
     return config
+
+
+def document_preprocessor(preprocessor: dict[str, Any], model_dirs: Mapping[str, str]) -> bool:
+    """Point PaddleX's DocPreprocessor config (orientation, unwarping) at the installed models;
+    False when neither is installed."""
+    for switch, module, name in (
+        ("use_doc_orientation_classify", "DocOrientationClassify", orientation.DOC_ORI_MODEL_NAME),
+        ("use_doc_unwarping", "DocUnwarping", unwarping.MODEL_NAME),
+    ):
+        if name in model_dirs:
+            preprocessor["SubModules"][module].update(model_name=name, model_dir=model_dirs[name])
+        else:
+            preprocessor[switch] = False
+            del preprocessor["SubModules"][module]
+    return bool(preprocessor["SubModules"])
+
+
+def _seal_recognition(config: dict[str, Any], model_dirs: Mapping[str, str]) -> None:
+    """PaddleX's seal sub-pipeline (curved-text detection, then PP-OCRv5 recognition) on the
+    regions labelled "seal", which seals.py adds to the layout."""
+    if seal.MODEL_NAME not in model_dirs:
+        config["use_seal_recognition"] = False
+        del config["SubPipelines"]["SealRecognition"]
+        return
+    config["use_seal_recognition"] = (
+        True  # builds the sub-pipeline; each call says whether to use it
+    )
+    modules = config["SubPipelines"]["SealRecognition"]["SubPipelines"]["SealOCR"]["SubModules"]
+    modules["TextDetection"].update(
+        model_name=seal.MODEL_NAME, model_dir=model_dirs[seal.MODEL_NAME]
+    )
+    modules["TextRecognition"].update(
+        model_name=text.REC_MODEL_NAME, model_dir=model_dirs[text.REC_MODEL_NAME]
+    )
