@@ -188,8 +188,12 @@ class Page(models.Model):
     enqueued_at = models.DateTimeField(null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    # The rendered page the engine read (PNG), and its size.
+    # The rendered page the engine read (PNG), and its size; the engine's flattened page instead
+    # where it flattened it (use_doc_unwarping), since the boxes refer to that one.
     image = models.FileField(upload_to=page_image_path, max_length=300, blank=True)
+    flattened = models.BooleanField(
+        default=False, help_text="The image is the page as the engine flattened it."
+    )
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     dpi = models.PositiveIntegerField(null=True, blank=True, help_text="PDF pages only.")

@@ -1,11 +1,13 @@
 """Reads: documents a user may see, their pages and results, progress and queue position,
-and the runtime settings in force (the admin's row over the environment's defaults, with the
-precision `auto` resolved to the one this machine runs)."""
+the runtime settings in force (the admin's row over the environment's defaults, with the
+precision `auto` resolved to the one this machine runs), and the pipelines and options a run may
+ask for here."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -13,6 +15,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from .engine.pipeline import OptionState, pipeline_options
+from .engine.registry import PIPELINE_MODELS, how_to_add, installed_models
+from .engine.types import PIPELINES
 from .engine_settings import precision_in_force
 from .models import (
     Block,
@@ -62,6 +67,88 @@ def runtime_config() -> RuntimeConfig:
         max_pages=row.max_pages or settings.MAX_PAGES,
         max_waiting_pages=row.max_waiting_pages or settings.MAX_WAITING_PAGES,
     )
+
+
+def models_installed() -> set[str]:
+    """The model folders in the models folder: a directory scan, so a web process never builds
+    an engine (nor imports OpenVINO) to learn what can run."""
+    return installed_models(Path(settings.OCR_ENGINE["MODELS_DIR"]))
+
+
+@dataclass(frozen=True)
+class PipelineChoice:
+    name: str
+    available: bool
+    missing_models: list[str]
+
+
+@dataclass(frozen=True)
+class OptionChoice:
+    name: str
+    pipelines: list[str]  # the pipelines that take it
+    default: bool  # what a run gets when the request leaves it out
+    available: bool
+    model: str
+    how_to_add: str  # the command that installs the model; empty when it is installed
+
+
+@dataclass(frozen=True)
+class RunChoices:
+    default_pipeline: str
+    pipelines: list[PipelineChoice]
+    options: list[OptionChoice]
+
+
+def run_choices() -> RunChoices:
+    """The pipelines and flags a run may ask for on this server, driven by the engine's tables:
+    each with whether its models are installed, and the defaults a run gets (the admin's runtime
+    settings over the engine's own)."""
+    installed = models_installed()
+    # The admin's row as runtime_config() reads it, without the rest of runtime_config(): its
+    # precision check starts OpenVINO in a child process, seconds on a process's first call.
+    row = RuntimeSettings.objects.filter(pk=1).first() or RuntimeSettings()
+    configured = row.default_pipeline or settings.OCR_ENGINE["DEFAULT_PIPELINE"]
+    pipelines = [_pipeline_choice(name, installed) for name in PIPELINES]
+    return RunChoices(
+        default_pipeline=_default_pipeline(configured, pipelines),
+        pipelines=pipelines,
+        options=_option_choices(installed, dict(row.default_options or {})),
+    )
+
+
+def _pipeline_choice(name: str, installed: set[str]) -> PipelineChoice:
+    missing = [m for m in PIPELINE_MODELS[name] if m not in installed]
+    return PipelineChoice(name, available=not missing, missing_models=missing)
+
+
+def _default_pipeline(configured: str, pipelines: list[PipelineChoice]) -> str:
+    """The configured pipeline if it can run, else the first that can (a default nobody can use
+    would refuse every upload); the configured one when none can run."""
+    available = [p.name for p in pipelines if p.available]
+    return configured if configured in available or not available else available[0]
+
+
+def _option_choices(installed: set[str], configured: dict[str, Any]) -> list[OptionChoice]:
+    """Each flag once, with the pipelines that take it."""
+    takes: dict[str, list[str]] = {}
+    states: dict[str, OptionState] = {}
+    for pipeline in PIPELINES:
+        for state in pipeline_options(pipeline, installed):
+            takes.setdefault(state.name, []).append(pipeline)
+            states[state.name] = state
+    return [
+        OptionChoice(
+            name=name,
+            pipelines=takes[name],
+            # A flag whose model is missing cannot be on: the engine turns its own default off
+            # and refuses a request for it.
+            default=state.installed and bool(configured.get(name, state.default)),
+            available=state.installed,
+            model=state.model,
+            how_to_add="" if state.installed else how_to_add(state.model),
+        )
+        for name, state in states.items()
+    ]
 
 
 def sees_everything(user: User) -> bool:

@@ -41,9 +41,9 @@ from . import corrections
 from .api.errors import ApplicationError
 from .engine import pages as page_files
 from .engine.errors import BadImageError, EngineError, TooManyPixelsError
-from .engine.pipeline import resolve_options
+from .engine.pipeline import FLAG_DEFAULTS, pipeline_options, resolve_options
+from .engine.registry import PIPELINE_MODELS, how_to_add
 from .engine.types import PageResult
-from .engine_settings import configured_engine
 from .models import (
     ACTIVE_STATUSES,
     Block,
@@ -58,6 +58,7 @@ from .models import (
 from .selectors import (
     RuntimeConfig,
     claimable_pages,
+    models_installed,
     next_page,
     pages_waiting,
     runtime_config,
@@ -84,11 +85,21 @@ _BAD_FILE_CODES = {
 
 
 def options_validate(*, pipeline: str, options: dict[str, Any]) -> None:
-    """Refuse an unknown pipeline, an unknown option or one whose model is not installed."""
+    """Refuse an unknown pipeline, an unknown option, or a pipeline or option whose model is not
+    installed (with the command that adds it), before anything is stored or queued."""
+    installed = models_installed()
     try:
-        resolve_options(pipeline, options, configured_engine().installed())
+        resolve_options(pipeline, options, installed)
     except EngineError as e:
         raise ApplicationError(str(e), code="invalid_options") from None
+    missing = [m for m in PIPELINE_MODELS[pipeline] if m not in installed]
+    if missing:
+        commands = "; ".join(dict.fromkeys(how_to_add(m) for m in missing))
+        raise ApplicationError(
+            f"the {pipeline} pipeline needs {', '.join(missing)}, which is not installed: "
+            f"{commands}",
+            code="invalid_options",
+        )
 
 
 def document_create(
@@ -121,7 +132,11 @@ def document_create(
             status=413,
         )
     pipeline = pipeline or config.pipeline
-    run_options = {**config.options, **(options or {})}
+    # The admin's defaults for the flags this pipeline takes (a structure-only default such as
+    # use_table_recognition does not apply to, and must not refuse, a text-only upload).
+    takes = {option.name for option in pipeline_options(pipeline, ())}
+    defaults = {k: v for k, v in config.options.items() if k in takes or k not in FLAG_DEFAULTS}
+    run_options = {**defaults, **(options or {})}
     options_validate(pipeline=pipeline, options=run_options)
 
     document = Document(owner=owner, name=name, ephemeral=ephemeral)
@@ -396,9 +411,10 @@ def page_claim(*, page_id: int, token: str, message: str = "") -> Page | None:
 
 
 def page_image_render(*, page: Page, config: RuntimeConfig) -> page_files.RenderedPage:
-    """The page's image: the stored one when an earlier run made it, else rendered from the
-    original (store it with page_image_write and page_image_record)."""
-    if page.image:
+    """The page's image: the stored one when an earlier run rendered it, else (also where the
+    stored one is the engine's flattening of it) rendered from the original (store it with
+    page_image_write and page_image_record)."""
+    if page.image and not page.flattened:
         with Image.open(page.image.path) as stored:
             return page_files.RenderedPage(page.number, stored.convert("RGB"), page.dpi)
     return page_files.render_page(
@@ -418,17 +434,24 @@ def page_image_write(*, page: Page, rendered: page_files.RenderedPage) -> str:
     return default_storage.save(name, ContentFile(buffer.getvalue()))
 
 
-def page_image_record(*, page: Page, rendered: page_files.RenderedPage, name: str) -> bool:
-    """Attach the written image to the page; False (and the file deleted) when the page was
-    cancelled, replaced or deleted meanwhile."""
+def page_image_record(
+    *, page: Page, rendered: page_files.RenderedPage, name: str, flattened: bool = False
+) -> bool:
+    """Attach the written image to the page (in place of any earlier one, whose file goes);
+    False (and the new file deleted) when the page was cancelled, replaced or deleted meanwhile.
+    """
     width, height = rendered.image.size
+    earlier = page.image.name
     updated = Page.objects.filter(pk=page.pk, token=page.token, status=Status.RUNNING).update(
-        image=name, width=width, height=height, dpi=rendered.dpi
+        image=name, width=width, height=height, dpi=rendered.dpi, flattened=flattened
     )
     if not updated:
         default_storage.delete(name)
         return False
+    if earlier and earlier != name:
+        transaction.on_commit(lambda: default_storage.delete(earlier))
     page.image.name, page.width, page.height, page.dpi = name, width, height, rendered.dpi
+    page.flattened = flattened
     return True
 
 

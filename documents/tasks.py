@@ -8,6 +8,7 @@ Each worker process keeps one engine, built and warmed when the worker starts (`
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -16,10 +17,12 @@ from typing import Any
 
 from django.dispatch import receiver
 from django_q.signals import post_spawn
+from PIL import Image
 
 from . import services
 from .engine import Engine
 from .engine.errors import EngineError
+from .engine.pages import RenderedPage
 from .engine.types import PageResult
 from .engine_settings import configured_engine
 from .models import Page, Status
@@ -74,15 +77,31 @@ def _read(page: Page) -> tuple[PageResult, dict[str, float]]:
     engine = _engine(backend=page.run.backend, precision=page.run.precision)
     run = partial(engine.run, rendered.image, pipeline=page.run.pipeline, options=page.run.options)
     if page.image:
-        return run(), timings
-    with ThreadPoolExecutor(max_workers=1) as writer:
-        # The PNG is written while the engine reads the page (zlib works outside the GIL);
-        # it is recorded even when the engine fails, so the page can be looked at.
-        written = writer.submit(services.page_image_write, page=page, rendered=rendered)
-        try:
-            return run(), timings
-        finally:
-            services.page_image_record(page=page, rendered=rendered, name=written.result())
+        result = run()
+    else:
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            # The PNG is written while the engine reads the page (zlib works outside the GIL);
+            # it is recorded even when the engine fails, so the page can be looked at.
+            written = writer.submit(services.page_image_write, page=page, rendered=rendered)
+            try:
+                result = run()
+            finally:
+                services.page_image_record(page=page, rendered=rendered, name=written.result())
+    _show_the_page_read(page, rendered, result)
+    return result, timings
+
+
+def _show_the_page_read(page: Page, rendered: RenderedPage, result: PageResult) -> None:
+    """The boxes refer to the flattened page where the engine flattened it: store that as the
+    page image, and the rendered one again when a later run did not flatten it."""
+    if result.flattened is not None:
+        rendered = dataclasses.replace(rendered, image=Image.fromarray(result.flattened))
+    elif not page.flattened:
+        return
+    name = services.page_image_write(page=page, rendered=rendered)
+    services.page_image_record(
+        page=page, rendered=rendered, name=name, flattened=result.flattened is not None
+    )
 
 
 def ocr_page_finished(task: Any) -> None:

@@ -368,6 +368,7 @@ class PageDetailSerializer(PageSummarySerializer):
             "ocr_width",
             "ocr_height",
             "angle",
+            "flattened",
             "attempts",
             "timings",
             "markdown",
@@ -380,3 +381,36 @@ class PageDetailSerializer(PageSummarySerializer):
 
 class PageRawSerializer(serializers.Serializer):
     raw = serializers.JSONField(allow_null=True, help_text="PaddleOCR's own page result.")
+
+
+class PipelineChoiceSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The value of an upload's `pipeline`.")
+    available = serializers.BooleanField(help_text="Whether all its models are installed.")
+    missing_models = serializers.ListField(child=serializers.CharField())
+
+
+class OptionChoiceSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text="The key in an upload's `options`.")
+    pipelines = serializers.ListField(
+        child=serializers.CharField(), help_text="The pipelines that take it."
+    )
+    default = serializers.BooleanField(
+        help_text="What a run gets when the request leaves it out: the admin's runtime setting "
+        "where set, else the engine's; false when its model is missing."
+    )
+    available = serializers.BooleanField(help_text="Whether its model is installed.")
+    model = serializers.CharField(help_text="The model it needs.")
+    how_to_add = serializers.CharField(
+        help_text="The command that installs the model; empty when it is installed."
+    )
+
+
+class ConfigSerializer(serializers.Serializer):
+    """What an upload may ask for on this server, and what it gets by default."""
+
+    default_pipeline = serializers.CharField(
+        help_text="The admin's default pipeline, or the first available one when its models "
+        "are missing."
+    )
+    pipelines = PipelineChoiceSerializer(many=True)
+    options = OptionChoiceSerializer(many=True)

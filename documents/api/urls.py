@@ -11,6 +11,7 @@ urlpatterns = [
     path("auth/login/", auth.LoginApi.as_view(), name="auth-login"),
     path("auth/logout/", auth.LogoutApi.as_view(), name="auth-logout"),
     path("auth/me/", auth.MeApi.as_view(), name="auth-me"),
+    path("config/", views.ConfigApi.as_view(), name="config"),
     path("documents/", views.DocumentListApi.as_view(), name="document-list"),
     # Exports (documents/exports/views.py); "export/" before the <int:pk> routes.
     path(

@@ -48,6 +48,14 @@ def _detail(request: Request, pk: int) -> Response:
     return Response(s.DocumentDetailSerializer(document).data)
 
 
+class ConfigApi(APIView):
+    @extend_schema(responses={200: s.ConfigSerializer}, operation_id="config")
+    def get(self, request: Request) -> Response:
+        """The pipelines and options an upload may ask for here, with their defaults: only
+        those whose models are installed are `available`."""
+        return Response(s.ConfigSerializer(selectors.run_choices()).data)
+
+
 class DocumentListApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 

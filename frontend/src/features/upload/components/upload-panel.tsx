@@ -1,35 +1,52 @@
-// Drop or pick many files; choose the pipeline and orientation options; watch each file go up.
+// Drop or pick many files; choose the pipeline and options the server can run; watch each file
+// go up.
 import { type DragEvent, useRef, useState } from "react";
 import { Link } from "react-router";
 
 import { EmptyState } from "@/components/empty-state";
+import { ErrorState } from "@/components/error-state";
 import { ProgressBar } from "@/components/progress-bar";
-import { type MessageKey, useI18n } from "@/lib/i18n";
+import { Spinner } from "@/components/spinner";
+import { useI18n } from "@/lib/i18n";
 
-import type { Pipeline } from "../api/upload-file";
+import {
+  type UploadConfig,
+  changedOptions,
+  offeredOptions,
+  offeredPipelines,
+  useUploadConfig,
+} from "../api/config";
 import { type UploadItem, useUploadQueue } from "../hooks/use-upload-queue";
-
-// PaddleOCR's orientation flags, by their names there, shown ticked as the engine defaults them,
-// each with a line saying what it does. Only the flags the user changes are sent, so the
-// server's defaults (the admin's runtime settings) hold for the rest.
-type OrientationOption = { flag: string; label: MessageKey; hint?: MessageKey; engineDefault: boolean };
-const ORIENTATION_OPTIONS: OrientationOption[] = [
-  { flag: "use_doc_orientation_classify", label: "upload.opt.docOrientation", engineDefault: true },
-  {
-    flag: "use_textline_orientation",
-    label: "upload.opt.textlineOrientation",
-    hint: "upload.opt.textlineOrientation.hint",
-    engineDefault: false,
-  },
-  { flag: "use_doc_unwarping", label: "upload.opt.unwarping", engineDefault: false },
-];
+import { optionHint, optionLabel, pipelineLabel } from "../utils/labels";
 
 const ACCEPT = ".png,.jpg,.jpeg,.tif,.tiff,.bmp,.webp,.pdf,image/*,application/pdf";
 
+// The form needs the server's config: without it the screen could offer options that cannot run.
 export function UploadPanel() {
   const { t } = useI18n();
-  const [pipeline, setPipeline] = useState<Pipeline>("structure");
-  const [options, setOptions] = useState<Record<string, boolean>>({});
+  const config = useUploadConfig();
+  if (config.isPending) return <Spinner label={t("upload.config.loading")} />;
+  if (config.isError) {
+    return (
+      <div className="upload">
+        <p>{t("upload.config.failed")}</p>
+        <ErrorState error={config.error} onRetry={() => void config.refetch()} />
+      </div>
+    );
+  }
+  if (offeredPipelines(config.data).length === 0) {
+    return <EmptyState>{t("upload.config.nothing")}</EmptyState>;
+  }
+  return <UploadForm config={config.data} />;
+}
+
+// Each option ticked as the config's default says; only what the user changes is sent.
+function UploadForm({ config }: { config: UploadConfig }) {
+  const { t } = useI18n();
+  const [pipeline, setPipeline] = useState(config.default_pipeline);
+  const [chosen, setChosen] = useState<Record<string, boolean>>({});
+  const offered = offeredOptions(config, pipeline);
+  const options = changedOptions(offered, chosen);
   const { items, add, remove, clearFinished } = useUploadQueue({ pipeline, options });
   const [dragging, setDragging] = useState(false);
   const picker = useRef<HTMLInputElement>(null);
@@ -44,41 +61,46 @@ export function UploadPanel() {
     <div className="upload">
       <fieldset className="upload-options">
         <legend>{t("upload.pipeline")}</legend>
-        {(["structure", "ocr"] as const).map((value) => (
-          <label key={value}>
+        {offeredPipelines(config).map((name) => (
+          <label key={name}>
             <input
               type="radio"
               name="pipeline"
-              value={value}
-              checked={pipeline === value}
-              onChange={() => setPipeline(value)}
+              value={name}
+              checked={pipeline === name}
+              onChange={() => setPipeline(name)}
             />
-            {t(`upload.pipeline.${value}`)}
+            {pipelineLabel(t, name)}
           </label>
         ))}
       </fieldset>
-      <fieldset className="upload-options">
-        <legend>{t("upload.orientation")}</legend>
-        {ORIENTATION_OPTIONS.map(({ flag, label, hint, engineDefault }) => (
-          <div key={flag} className="upload-option">
-            <label>
-              <input
-                type="checkbox"
-                name={flag}
-                checked={options[flag] ?? engineDefault}
-                aria-describedby={hint && `${flag}-hint`}
-                onChange={(e) => setOptions((o) => ({ ...o, [flag]: e.target.checked }))}
-              />
-              {t(label)}
-            </label>
-            {hint && (
-              <small id={`${flag}-hint`} className="option-hint">
-                {t(hint)}
-              </small>
-            )}
-          </div>
-        ))}
-      </fieldset>
+      {offered.length > 0 && (
+        <fieldset className="upload-options">
+          <legend>{t("upload.options")}</legend>
+          {offered.map(({ name, default: byDefault }) => {
+            const hint = optionHint(t, name);
+            return (
+              <div key={name} className="upload-option">
+                <label>
+                  <input
+                    type="checkbox"
+                    name={name}
+                    checked={chosen[name] ?? byDefault}
+                    aria-describedby={hint ? `${name}-hint` : undefined}
+                    onChange={(e) => setChosen((c) => ({ ...c, [name]: e.target.checked }))}
+                  />
+                  {optionLabel(t, name)}
+                </label>
+                {hint && (
+                  <small id={`${name}-hint`} className="option-hint">
+                    {hint}
+                  </small>
+                )}
+              </div>
+            );
+          })}
+        </fieldset>
+      )}
 
       <div
         className={`dropzone${dragging ? " is-dragging" : ""}`}
