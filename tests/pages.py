@@ -62,12 +62,26 @@ def render_lines(
 
 
 def draw_table(
-    page: Image.Image, rows: Sequence[Sequence[str]], *, left: int, top: int, cell=(260, 70)
+    page: Image.Image,
+    rows: Sequence[Sequence[str]],
+    *,
+    left: int,
+    top: int,
+    cell=(260, 70),
+    title: str | None = None,
 ) -> tuple[int, int, int, int]:
-    """A ruled table drawn on `page`; returns its box."""
+    """A ruled table drawn on `page`, under a `title` row spanning every column if given;
+    returns its box."""
     draw = ImageDraw.Draw(page)
     face = font(32)
-    width, height = cell[0] * len(rows[0]), cell[1] * len(rows)
+    width = cell[0] * len(rows[0])
+    box_top = top
+    if title is not None:  # one merged cell: the column rules start below it
+        draw.text((left + (width - draw.textlength(title, font=face)) / 2, top + 16), title,
+                  font=face, fill="black")  # fmt: skip
+        draw.rectangle((left, top, left + width, top + cell[1]), outline="black", width=3)
+        top += cell[1]
+    height = cell[1] * len(rows)
     for r in range(len(rows) + 1):
         draw.line((left, top + r * cell[1], left + width, top + r * cell[1]), fill="black", width=3)
     for c in range(len(rows[0]) + 1):
@@ -79,7 +93,19 @@ def draw_table(
             draw.text(
                 (left + c * cell[0] + 20, top + r * cell[1] + 16), text, font=face, fill="black"
             )
-    return (left, top, left + width, top + height)
+    return (left, box_top, left + width, top + height)
+
+
+def render_table(
+    rows: Sequence[Sequence[str]] = TABLE_ROWS, *, title: str | None = None, margin: int = 80
+) -> Image.Image:
+    """A scan of a table alone, with paper around it."""
+    cell = (260, 70)
+    size = (cell[0] * len(rows[0]) + 2 * margin,
+            cell[1] * (len(rows) + (title is not None)) + 2 * margin)  # fmt: skip
+    page = Image.new("RGB", size, "white")
+    draw_table(page, rows, left=margin, top=margin, cell=cell, title=title)
+    return page
 
 
 def render_report(rows: Sequence[Sequence[str]] = TABLE_ROWS) -> Image.Image:

@@ -13,7 +13,7 @@ from typing import Any
 from paddlex.inference.pipelines import load_pipeline_config
 
 from .backends import Backend
-from .builders import orientation, text
+from .builders import orientation, table, text
 from .builders.structure_config import document_preprocessor, structure_pipeline_config
 
 
@@ -42,6 +42,36 @@ def ocr_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
     return config
 
 
+def table_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
+    """PaddleX's table recognition with layout detection off, so the whole image is one table
+    (SLANet_plus), and PP-OCRv5 mobile reading its text as the ocr pipeline does."""
+    config = load_pipeline_config("table_recognition")
+    config["use_layout_detection"] = False
+    del config["SubModules"]["LayoutDetection"]
+    config["SubModules"]["TableStructureRecognition"].update(
+        model_name=table.MODEL_NAME, model_dir=model_dirs[table.MODEL_NAME]
+    )
+    # The page is turned and flattened once, by the table pipeline's own preprocessor; the text
+    # lines are read as they lie (the pipeline takes no per-call line orientation switch).
+    ocr = ocr_pipeline_config(model_dirs)
+    ocr.update(use_doc_preprocessor=False, use_textline_orientation=False)
+    ocr["SubPipelines"].pop("DocPreprocessor", None)
+    ocr["SubModules"].pop("TextLineOrientation", None)
+    config["SubPipelines"]["GeneralOCR"] = ocr
+    pre = config["SubPipelines"]["DocPreprocessor"]
+    config["use_doc_preprocessor"] = document_preprocessor(pre, model_dirs)
+    if not config["use_doc_preprocessor"]:
+        del config["SubPipelines"]["DocPreprocessor"]
+    return config
+
+
+_CONFIGS = {
+    "ocr": ocr_pipeline_config,
+    "structure": structure_pipeline_config,
+    "table": table_pipeline_config,
+}
+
+
 def _model_entries(node: Any) -> Iterator[dict[str, Any]]:
     """Every model entry (a dict with a model folder) in a nested pipeline config."""
     if isinstance(node, dict):
@@ -58,10 +88,7 @@ def pipeline_config(
     pipeline: str, models_dir: Path, installed: set[str], backend: Backend
 ) -> dict[str, Any]:
     model_dirs = {name: str(models_dir / name) for name in installed}
-    if pipeline == "ocr":
-        config = ocr_pipeline_config(model_dirs)
-    else:
-        config = structure_pipeline_config(model_dirs)
+    config = _CONFIGS[pipeline](model_dirs)
     entries = list(_model_entries(config))
     for entry in entries:  # every model gets its engine and engine_config
         entry["engine"], entry["engine_config"] = backend.engine_for(

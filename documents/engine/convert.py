@@ -139,6 +139,15 @@ def _blocks(res: dict[str, Any]) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
+def _whole_page_table(res: dict[str, Any], width: int, height: int) -> tuple[Block, ...]:
+    """The table pipeline's one table, covering the image."""
+    found = res["table_res_list"][0]
+    box = (0.0, 0.0, float(width), float(height))
+    html = found["pred_html"]
+    table = Table(html=html, box=box, cells=table_cells(html, found.get("cell_box_list")))
+    return (Block(0, "table", box, _rectangle(box), html, table),)
+
+
 def _flattened(result: Any, angle: int) -> np.ndarray | None:
     """The page UVDoc flattened, turned back as the input was (viewers turn it by `angle`)."""
     pre = result.get("doc_preprocessor_res") or {}
@@ -162,6 +171,10 @@ def to_page_result(
         blocks = _blocks(res)
         lines = _with_seal_lines(lines_of(res["overall_ocr_res"]), res)
         markdown = result.markdown["markdown_texts"]
+    elif pipeline == "table":
+        blocks = _whole_page_table(res, width, height)
+        lines = lines_of(res["overall_ocr_res"])
+        markdown = blocks[0].content
     else:
         blocks = ()
         lines = lines_of(res)

@@ -38,10 +38,14 @@ FLAG_DEFAULTS: dict[str, bool] = {
     "use_formula_recognition": False,
     "use_chart_recognition": False,
 }
-STRUCTURE_ONLY = frozenset(
-    {"use_table_recognition", "use_seal_recognition", "use_formula_recognition",
-     "use_chart_recognition"}
-)  # fmt: skip
+_PAGE_FLAGS = ("use_doc_orientation_classify", "use_doc_unwarping")
+# The flags each pipeline takes. PaddleX's table recognition reads every line with its own OCR
+# settings: it has no per-call switch for text line orientation.
+PIPELINE_FLAGS: dict[str, tuple[str, ...]] = {
+    "ocr": (*_PAGE_FLAGS, "use_textline_orientation"),
+    "structure": tuple(FLAG_DEFAULTS),
+    "table": _PAGE_FLAGS,
+}
 TEXT_OPTIONS: dict[str, type] = {
     "text_det_limit_side_len": int,
     "text_det_limit_type": str,
@@ -85,17 +89,19 @@ def resolve_options(
     """Defaults plus the caller's options, checked: unknown names and missing models are errors."""
     if pipeline not in PIPELINES:
         raise EngineError(f"unknown pipeline {pipeline!r}: choose one of {', '.join(PIPELINES)}")
-    resolved: dict[str, Any] = {
-        k: v for k, v in FLAG_DEFAULTS.items() if pipeline == "structure" or k not in STRUCTURE_ONLY
-    }
+    takes = PIPELINE_FLAGS[pipeline]
+    resolved: dict[str, Any] = {name: FLAG_DEFAULTS[name] for name in takes}
     # Defaults only ask for what is installed; an explicit request for a missing model fails.
     for name in list(resolved):
         if resolved[name] and OPTION_MODELS[name] not in installed:
             resolved[name] = False
     for name, value in (options or {}).items():
         if name in FLAG_DEFAULTS:
-            if name in STRUCTURE_ONLY and pipeline != "structure":
-                raise EngineError(f"option {name} needs the structure pipeline")
+            if name not in takes:
+                others = [p for p, flags in PIPELINE_FLAGS.items() if name in flags]
+                raise EngineError(
+                    f"option {name} is for the {' or '.join(others)} pipeline, not {pipeline}"
+                )
             if not isinstance(value, bool):
                 raise EngineError(f"option {name} must be true or false")
             if value and OPTION_MODELS[name] not in installed:
@@ -129,9 +135,9 @@ class OptionState:
 def pipeline_options(pipeline: str, installed: Collection[str]) -> list[OptionState]:
     """The flags `pipeline` takes, each with whether its model is here."""
     return [
-        OptionState(name, default, OPTION_MODELS[name], OPTION_MODELS[name] in installed)
-        for name, default in FLAG_DEFAULTS.items()
-        if pipeline == "structure" or name not in STRUCTURE_ONLY
+        OptionState(name, FLAG_DEFAULTS[name], model, model in installed)
+        for name in PIPELINE_FLAGS[pipeline]
+        for model in (OPTION_MODELS[name],)
     ]
 
 
@@ -177,6 +183,7 @@ class Engine:
             from .orientation import require_sure_orientation
             from .quick_read import Sureness, read_quickly_first
             from .seals import find_seals_in_layout
+            from .table_crop import crop_tables_to_content
 
             config = pipeline_config(name, self.models_dir, installed, self.backend)
             predictor = create_pipeline(config=copy.deepcopy(config))
@@ -187,6 +194,8 @@ class Engine:
                 read_quickly_first(predictor, self._quick_predictor(), sureness)
             if name == "structure" and SEAL_MODEL_NAME in installed:
                 self._seals = find_seals_in_layout(predictor, len(LAYOUT_LABELS))
+            if name == "table":
+                crop_tables_to_content(predictor)
             require_sure_orientation(
                 predictor,
                 {
@@ -244,7 +253,7 @@ class Engine:
         kwargs = resolve_options(pipeline, options, self.installed())
         kwargs.setdefault("text_det_limit_side_len", self.config.det_limit_side_len)
         kwargs.setdefault("text_det_limit_type", self.config.det_limit_type)
-        if pipeline == "structure":
+        if pipeline != "ocr":
             kwargs["use_ocr_results_with_table_cells"] = False  # re-OCR of cells: slow, worse
         from .backends.openvino import inference_seconds
 

@@ -151,6 +151,7 @@ OPTION_MODELS: dict[str, str | None] = {
 PIPELINE_MODELS: dict[str, tuple[str, ...]] = {
     "ocr": (text.DET_MODEL_NAME, text.REC_MODEL_NAME),
     "structure": (text.DET_MODEL_NAME, text.REC_MODEL_NAME, layout.MODEL_NAME),
+    "table": (text.DET_MODEL_NAME, text.REC_MODEL_NAME, table.MODEL_NAME),
 }
 
 

@@ -11,8 +11,10 @@ from typing import Any, Literal
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
-Pipeline = Literal["ocr", "structure"]
-PIPELINES: tuple[str, ...] = ("ocr", "structure")
+Pipeline = Literal["ocr", "structure", "table"]
+# ocr: text lines; structure: PP-StructureV3 (layout, tables, seals); table: the whole image is
+# one table (PaddleX's table recognition without layout detection), for a scanned table to Excel.
+PIPELINES: tuple[str, ...] = ("ocr", "structure", "table")
 
 
 @dataclass(frozen=True)

@@ -89,8 +89,10 @@ def test_unknown_options_and_pipelines_are_refused(engine):
         engine.run(page(), pipeline="ocr", options={"use_magic": True})
     with pytest.raises(EngineError, match="unknown pipeline"):
         engine.run(page(), pipeline="handwriting")
-    with pytest.raises(EngineError, match="needs the structure pipeline"):
+    with pytest.raises(EngineError, match="use_table_recognition is for the structure pipeline"):
         engine.run(page(), pipeline="ocr", options={"use_table_recognition": True})
+    with pytest.raises(EngineError, match="is for the ocr or structure pipeline, not table"):
+        engine.run(page(), pipeline="table", options={"use_textline_orientation": True})
     with pytest.raises(EngineError, match="must be true or false"):
         engine.run(page(), pipeline="ocr", options={"use_textline_orientation": "yes"})
 
