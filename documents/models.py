@@ -28,6 +28,7 @@ ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
 class Pipeline(models.TextChoices):
     STRUCTURE = "structure", "Layout, tables and text (PP-StructureV3)"
     OCR = "ocr", "Text only (PP-OCRv5)"
+    TABLE = "table", "Table to Excel (the whole page is one table)"
 
 
 class RuntimeSettings(models.Model):

@@ -22,6 +22,7 @@ from tests.documents import files
 pytestmark = pytest.mark.django_db
 
 UNWARPING = OPTION_MODELS["use_doc_unwarping"]
+TABLE = OPTION_MODELS["use_table_recognition"]
 LAYOUT = next(m for m in PIPELINE_MODELS["structure"] if m not in PIPELINE_MODELS["ocr"])
 BOTH_PIPELINES = {*PIPELINE_MODELS["ocr"], *PIPELINE_MODELS["structure"]}
 
@@ -63,13 +64,15 @@ def test_only_options_whose_models_are_installed_are_available(api, install):
     assert body["pipelines"] == [
         {"name": "ocr", "available": True, "missing_models": []},
         {"name": "structure", "available": True, "missing_models": []},
+        # The table pipeline reads its one table with the table model, which is missing here.
+        {"name": "table", "available": False, "missing_models": [TABLE]},
     ]
     options = by_name(body["options"])
     assert set(options) == set(OPTION_MODELS)  # every flag, available or not
     assert {n for n, o in options.items() if o["available"]} == {"use_doc_orientation_classify"}
     assert options["use_doc_orientation_classify"] == {
         "name": "use_doc_orientation_classify",
-        "pipelines": ["ocr", "structure"],
+        "pipelines": ["ocr", "structure", "table"],
         "default": True,
         "available": True,
         "model": OPTION_MODELS["use_doc_orientation_classify"],

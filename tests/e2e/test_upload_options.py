@@ -65,3 +65,25 @@ def test_the_upload_screen_offers_what_can_run_and_sends_what_changed(
     assert run.pipeline == "structure"
     # The user's change, and the admin's default the screen did not send.
     assert run.options == {"use_doc_orientation_classify": False, "use_table_recognition": False}
+
+
+def test_a_table_for_excel_is_offered_with_the_options_that_pipeline_takes(
+    page: Page, user, models_dir: Path, tmp_path: Path
+) -> None:
+    RuntimeSettings.objects.create(default_options={"use_doc_orientation_classify": False})
+    scan = tmp_path / "table.png"
+    scan.write_bytes(files.png())
+    sign_in(page, "alice", "alice-pass-123")
+    page.get_by_role("navigation").get_by_role("link", name="Upload").click()
+
+    page.get_by_label("Table → Excel (the whole page is one table)").check()
+    # The table pipeline reads the whole image as a table: no table or seal switches.
+    options = page.get_by_role("group", name="Options").get_by_role("checkbox")
+    expect(options).to_have_count(1)
+    expect(page.get_by_label("Detect rotated pages (0/90/180/270°)")).not_to_be_checked()
+    page.get_by_test_id("file-input").set_input_files(str(scan))
+    row = page.get_by_test_id("upload-item").filter(has_text="table.png")
+    expect(row).to_contain_text("Uploaded", timeout=60_000)
+
+    run = Document.objects.get(name="table.png").runs.get()
+    assert (run.pipeline, run.options) == ("table", {"use_doc_orientation_classify": False})

@@ -674,9 +674,10 @@ export interface components {
         /**
          * @description * `structure` - Layout, tables and text (PP-StructureV3)
          *     * `ocr` - Text only (PP-OCRv5)
+         *     * `table` - Table to Excel (the whole page is one table)
          * @enum {string}
          */
-        PipelineEnum: "structure" | "ocr";
+        PipelineEnum: "structure" | "ocr" | "table";
         ReapplyInputRequest: {
             /** @description The id of a line, block or table cell (the correction's kind) on its page. */
             target: number;
