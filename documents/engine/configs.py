@@ -17,6 +17,15 @@ from .builders import orientation, table, text
 from .builders.structure_config import document_preprocessor, structure_pipeline_config
 
 
+def _preprocess_pages(config: dict[str, Any], model_dirs: dict[str, str]) -> None:
+    """Turn the pipeline's page preprocessor (orientation, unwarping) on with the installed
+    models, or drop it when neither is installed."""
+    pre = config["SubPipelines"]["DocPreprocessor"]
+    config["use_doc_preprocessor"] = document_preprocessor(pre, model_dirs)
+    if not config["use_doc_preprocessor"]:
+        del config["SubPipelines"]["DocPreprocessor"]
+
+
 def ocr_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
     """PaddleX's "OCR" pipeline (what PaddleOCR() runs) with PP-OCRv5 mobile models."""
     config = load_pipeline_config("OCR")
@@ -35,10 +44,7 @@ def ocr_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
         )
     else:
         del modules["TextLineOrientation"]
-    pre = config["SubPipelines"]["DocPreprocessor"]
-    config["use_doc_preprocessor"] = document_preprocessor(pre, model_dirs)
-    if not config["use_doc_preprocessor"]:
-        del config["SubPipelines"]["DocPreprocessor"]
+    _preprocess_pages(config, model_dirs)
     return config
 
 
@@ -58,10 +64,7 @@ def table_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
     ocr["SubPipelines"].pop("DocPreprocessor", None)
     ocr["SubModules"].pop("TextLineOrientation", None)
     config["SubPipelines"]["GeneralOCR"] = ocr
-    pre = config["SubPipelines"]["DocPreprocessor"]
-    config["use_doc_preprocessor"] = document_preprocessor(pre, model_dirs)
-    if not config["use_doc_preprocessor"]:
-        del config["SubPipelines"]["DocPreprocessor"]
+    _preprocess_pages(config, model_dirs)
     return config
 
 

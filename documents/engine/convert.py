@@ -114,6 +114,12 @@ def table_cells(html: str, cell_boxes: list[Any] | None = None) -> tuple[TableCe
     return tuple(cells)
 
 
+def _table(found: dict[str, Any], box: Box) -> Table:
+    """A table of PaddleX's table_res_list, its cells placed by the boxes it found for them."""
+    html = found["pred_html"]
+    return Table(html=html, box=box, cells=table_cells(html, found.get("cell_box_list")))
+
+
 def _blocks(res: dict[str, Any]) -> tuple[Block, ...]:
     tables = {t["pred_html"]: t for t in res.get("table_res_list", [])}
     blocks = []
@@ -122,10 +128,7 @@ def _blocks(res: dict[str, Any]) -> tuple[Block, ...]:
         content = item.get("block_content") or ""
         table = None
         if item["block_label"] == "table" and content in tables:
-            found = tables[content]
-            table = Table(
-                html=content, box=box, cells=table_cells(content, found.get("cell_box_list"))
-            )
+            table = _table(tables[content], box)
         blocks.append(
             Block(
                 order=order,
@@ -141,11 +144,9 @@ def _blocks(res: dict[str, Any]) -> tuple[Block, ...]:
 
 def _whole_page_table(res: dict[str, Any], width: int, height: int) -> tuple[Block, ...]:
     """The table pipeline's one table, covering the image."""
-    found = res["table_res_list"][0]
     box = (0.0, 0.0, float(width), float(height))
-    html = found["pred_html"]
-    table = Table(html=html, box=box, cells=table_cells(html, found.get("cell_box_list")))
-    return (Block(0, "table", box, _rectangle(box), html, table),)
+    table = _table(res["table_res_list"][0], box)
+    return (Block(0, "table", box, _rectangle(box), table.html, table),)
 
 
 def _flattened(result: Any, angle: int) -> np.ndarray | None:

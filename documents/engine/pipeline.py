@@ -135,9 +135,10 @@ class OptionState:
 def pipeline_options(pipeline: str, installed: Collection[str]) -> list[OptionState]:
     """The flags `pipeline` takes, each with whether its model is here."""
     return [
-        OptionState(name, FLAG_DEFAULTS[name], model, model in installed)
+        OptionState(
+            name, FLAG_DEFAULTS[name], OPTION_MODELS[name], OPTION_MODELS[name] in installed
+        )
         for name in PIPELINE_FLAGS[pipeline]
-        for model in (OPTION_MODELS[name],)
     ]
 
 
