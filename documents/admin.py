@@ -17,11 +17,12 @@ from django.shortcuts import redirect
 
 from . import services
 from .api.errors import ApplicationError
+from .engine.registry import pipeline_models
 from .exports import FORMATS
 from .exports.errors import ExportError
 from .exports.views import MAX_DOCUMENTS_PER_ZIP, zip_download
 from .models import Correction, Document, OcrRun, Page, RuntimeSettings
-from .selectors import runtime_config
+from .selectors import models_installed, runtime_config
 
 
 class PageInline(admin.TabularInline):
@@ -41,6 +42,7 @@ class OcrRunInline(admin.TabularInline):
         "pipeline",
         "backend",
         "precision",
+        "text_models",
         "status",
         "pages_done",
         "pages_failed",
@@ -232,7 +234,7 @@ class OcrRunAdmin(admin.ModelAdmin):
         "finished_at",
         "ocr_seconds",
     ]
-    list_filter = ["status", "pipeline", "backend", "precision"]
+    list_filter = ["status", "pipeline", "backend", "precision", "text_models"]
     search_fields = ["document__name", "error"]
     raw_id_fields = ["document"]
 
@@ -251,9 +253,19 @@ class RuntimeSettingsForm(forms.ModelForm):
     def clean(self) -> dict:
         """Refuse options the engine would refuse on every page."""
         data = super().clean()
-        pipeline = data.get("default_pipeline") or runtime_config().pipeline
+        config = runtime_config()
+        text_models = data.get("text_models") or config.text_models
+        missing = [m for m in pipeline_models("ocr", text_models) if m not in models_installed()]
+        if missing:
+            raise forms.ValidationError(
+                {"text_models": f"needs {', '.join(missing)}: python manage.py ocr_models install"}
+            )
         try:
-            services.options_validate(pipeline=pipeline, options=data.get("default_options") or {})
+            services.options_validate(
+                pipeline=data.get("default_pipeline") or config.pipeline,
+                options=data.get("default_options") or {},
+                text_models=text_models,
+            )
         except ApplicationError as e:
             raise forms.ValidationError({"default_options": e.message}) from None
         return data
@@ -274,6 +286,7 @@ class RuntimeSettingsAdmin(admin.ModelAdmin):
                     "backend",
                     "precision",
                     "precision_in_force",
+                    "text_models",
                 ]
             },
         ),

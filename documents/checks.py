@@ -9,6 +9,7 @@ from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, register
 
+from .engine.registry import TEXT_MODELS
 from .engine_settings import openvino_report
 
 
@@ -29,5 +30,21 @@ def engine_device_check(
             error,
             hint="Change OCRSITE_DEVICE, OCRSITE_PRECISION or OCRSITE_BACKEND in the environment.",
             id="documents.E001",
+        )
+    ]
+
+
+@register()
+def text_models_check(
+    app_configs: list[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """OCRSITE_TEXT_MODELS names a text model set the engine knows."""
+    if settings.OCR_ENGINE["TEXT_MODELS"] in TEXT_MODELS:
+        return []
+    return [
+        Error(
+            f"OCRSITE_TEXT_MODELS={settings.OCR_ENGINE['TEXT_MODELS']!r} is not a text model set",
+            hint=f"Use one of {', '.join(TEXT_MODELS)}.",
+            id="documents.E002",
         )
     ]

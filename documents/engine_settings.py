@@ -20,9 +20,14 @@ _REPORT = (
 
 
 def engine_config(
-    *, backend: str | None = None, precision: str | None = None, quick_read: bool | None = None
+    *,
+    backend: str | None = None,
+    precision: str | None = None,
+    quick_read: bool | None = None,
+    text_models: str | None = None,
 ) -> EngineConfig:
-    """The configured engine, with the backend, precision and quick read optionally overridden."""
+    """The configured engine, with the backend, precision, quick read and text models optionally
+    overridden."""
     cfg = settings.OCR_ENGINE
     config = EngineConfig(
         models_dir=cfg["MODELS_DIR"],
@@ -32,6 +37,7 @@ def engine_config(
         threads=cfg["THREADS"],
         cache_dir=cfg["CACHE_DIR"],
         max_pixels=settings.MAX_PAGE_PIXELS,
+        text_models=text_models or cfg["TEXT_MODELS"],
     )
     if not (cfg["QUICK_READ"] if quick_read is None else quick_read):
         config = dataclasses.replace(config, quick_read_min_score=None)
@@ -39,10 +45,18 @@ def engine_config(
 
 
 def configured_engine(
-    *, backend: str | None = None, precision: str | None = None, quick_read: bool | None = None
+    *,
+    backend: str | None = None,
+    precision: str | None = None,
+    quick_read: bool | None = None,
+    text_models: str | None = None,
 ) -> Engine:
     """This process's engine (one per process, reused for every page)."""
-    return get_engine(engine_config(backend=backend, precision=precision, quick_read=quick_read))
+    return get_engine(
+        engine_config(
+            backend=backend, precision=precision, quick_read=quick_read, text_models=text_models
+        )
+    )
 
 
 @cache

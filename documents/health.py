@@ -180,7 +180,8 @@ def _engine_in_use() -> tuple[dict, list[str] | str]:
         "error": openvino["error"],
         "threads": settings.OCR_ENGINE["THREADS"],
         "default_pipeline": config.pipeline,
-        # lines read first by this model, again by PP-OCRv5 mobile where it is unsure; or None
+        "text_models": config.text_models,
+        # lines read first by this model, again by the main recogniser where it is unsure; or None
         "quick_reader": quick_reader_for(
             config.backend, settings.OCR_ENGINE["QUICK_READ"], _installed_models()
         ),

@@ -13,6 +13,11 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from .engine.registry import TEXT_MODELS
+
+# The engine's text model sets, each shown with the models it reads with.
+TEXT_MODEL_CHOICES = [(name, f"{name} ({m.det}, {m.rec})") for name, m in TEXT_MODELS.items()]
+
 
 class Status(models.TextChoices):
     QUEUED = "queued", "Queued"
@@ -27,7 +32,7 @@ ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
 
 class Pipeline(models.TextChoices):
     STRUCTURE = "structure", "Layout, tables and text (PP-StructureV3)"
-    OCR = "ocr", "Text only (PP-OCRv5)"
+    OCR = "ocr", "Text only (PP-OCR)"
     TABLE = "table", "Table to Excel (the whole page is one table)"
 
 
@@ -53,6 +58,12 @@ class RuntimeSettings(models.Model):
             ("f32", "f32"),
             ("bf16", "bf16"),
         ],
+    )
+    text_models = models.CharField(
+        max_length=32,
+        blank=True,
+        choices=TEXT_MODEL_CHOICES,
+        help_text="The text detector and recogniser new runs read with.",
     )
     pdf_dpi = models.PositiveIntegerField(null=True, blank=True, help_text="PDF rendering DPI.")
     max_page_pixels = models.PositiveIntegerField(null=True, blank=True)
@@ -127,6 +138,7 @@ class OcrRun(models.Model):
     options = models.JSONField(default=dict, blank=True)
     backend = models.CharField(max_length=16)
     precision = models.CharField(max_length=8)  # in force: f32 or bf16 (auto resolved)
+    text_models = models.CharField(max_length=32, choices=TEXT_MODEL_CHOICES)
     engine_info = models.JSONField(
         default=dict, blank=True, help_text="Model names and library versions, from the worker."
     )

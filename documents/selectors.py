@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Que
 from django.utils import timezone
 
 from .engine.pipeline import OptionState, pipeline_options
-from .engine.registry import PIPELINE_MODELS, how_to_add, installed_models
+from .engine.registry import how_to_add, installed_models, pipeline_models
 from .engine.types import PIPELINES
 from .engine_settings import precision_in_force
 from .models import (
@@ -42,6 +42,7 @@ class RuntimeConfig:
     backend: str = "openvino"
     precision: str = "f32"  # the one in force: "auto" resolved on this machine
     precision_setting: str = "f32"  # as set: auto, f32 or bf16
+    text_models: str = "ppocrv5_mobile"
     pdf_dpi: int = 200
     max_page_pixels: int = 40_000_000
     max_upload_mb: int = 100
@@ -61,6 +62,7 @@ def runtime_config() -> RuntimeConfig:
         backend=backend,
         precision=precision_in_force(backend, precision),  # what runs get recorded with
         precision_setting=precision,
+        text_models=row.text_models or engine["TEXT_MODELS"],
         pdf_dpi=row.pdf_dpi or settings.PDF_DPI,
         max_page_pixels=row.max_page_pixels or settings.MAX_PAGE_PIXELS,
         max_upload_mb=row.max_upload_mb or settings.MAX_UPLOAD_MB,
@@ -108,7 +110,8 @@ def run_choices() -> RunChoices:
     # precision check starts OpenVINO in a child process, seconds on a process's first call.
     row = RuntimeSettings.objects.filter(pk=1).first() or RuntimeSettings()
     configured = row.default_pipeline or settings.OCR_ENGINE["DEFAULT_PIPELINE"]
-    pipelines = [_pipeline_choice(name, installed) for name in PIPELINES]
+    text_models = row.text_models or settings.OCR_ENGINE["TEXT_MODELS"]
+    pipelines = [_pipeline_choice(name, installed, text_models) for name in PIPELINES]
     return RunChoices(
         default_pipeline=_default_pipeline(configured, pipelines),
         pipelines=pipelines,
@@ -116,8 +119,8 @@ def run_choices() -> RunChoices:
     )
 
 
-def _pipeline_choice(name: str, installed: set[str]) -> PipelineChoice:
-    missing = [m for m in PIPELINE_MODELS[name] if m not in installed]
+def _pipeline_choice(name: str, installed: set[str], text_models: str) -> PipelineChoice:
+    missing = [m for m in pipeline_models(name, text_models) if m not in installed]
     return PipelineChoice(name, available=not missing, missing_models=missing)
 
 

@@ -42,7 +42,7 @@ from .api.errors import ApplicationError
 from .engine import pages as page_files
 from .engine.errors import BadImageError, EngineError, TooManyPixelsError
 from .engine.pipeline import FLAG_DEFAULTS, pipeline_options, resolve_options
-from .engine.registry import PIPELINE_MODELS, how_to_add
+from .engine.registry import how_to_add, pipeline_models
 from .engine.types import PageResult
 from .models import (
     ACTIVE_STATUSES,
@@ -84,15 +84,16 @@ _BAD_FILE_CODES = {
 # --- uploads and runs ---------------------------------------------------------------------
 
 
-def options_validate(*, pipeline: str, options: dict[str, Any]) -> None:
+def options_validate(*, pipeline: str, options: dict[str, Any], text_models: str) -> None:
     """Refuse an unknown pipeline, an unknown option, or a pipeline or option whose model is not
     installed (with the command that adds it), before anything is stored or queued."""
     installed = models_installed()
     try:
         resolve_options(pipeline, options, installed)
+        needed = pipeline_models(pipeline, text_models)
     except EngineError as e:
         raise ApplicationError(str(e), code="invalid_options") from None
-    missing = [m for m in PIPELINE_MODELS[pipeline] if m not in installed]
+    missing = [m for m in needed if m not in installed]
     if missing:
         commands = "; ".join(dict.fromkeys(how_to_add(m) for m in missing))
         raise ApplicationError(
@@ -137,7 +138,7 @@ def document_create(
     takes = {option.name for option in pipeline_options(pipeline, ())}
     defaults = {k: v for k, v in config.options.items() if k in takes or k not in FLAG_DEFAULTS}
     run_options = {**defaults, **(options or {})}
-    options_validate(pipeline=pipeline, options=run_options)
+    options_validate(pipeline=pipeline, options=run_options, text_models=config.text_models)
 
     document = Document(owner=owner, name=name, ephemeral=ephemeral)
     digest = hashlib.sha256()
@@ -217,6 +218,7 @@ def _run_start(
         options=options,
         backend=config.backend,
         precision=config.precision,
+        text_models=config.text_models,
         pages_total=document.page_count,
         attempt=attempt,
         priority=priority,
@@ -276,7 +278,7 @@ def document_reprocess(
     previous = document.runs.order_by("-queued_at", "-id").first()
     pipeline = pipeline or (previous.pipeline if previous else config.pipeline)
     run_options = options if options is not None else (previous.options if previous else {})
-    options_validate(pipeline=pipeline, options=run_options)
+    options_validate(pipeline=pipeline, options=run_options, text_models=config.text_models)
     _runs_cancel(document=document, reason="replaced by a new run")
     _check_waiting(document.owner, document.page_count, config)
     return _run_start(document=document, pipeline=pipeline, options=run_options, config=config)

@@ -25,8 +25,8 @@ from .engine.errors import EngineError
 from .engine.pages import RenderedPage
 from .engine.types import PageResult
 from .engine_settings import configured_engine
-from .models import Page, Status
-from .selectors import runtime_config
+from .models import OcrRun, Page, Status
+from .selectors import RuntimeConfig, runtime_config
 
 logger = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def ocr_page(page_id: int, token: str) -> str:
         )
         return f"failed: {type(e).__name__}: {e}"
     started = time.perf_counter()
-    engine = _engine(backend=page.run.backend, precision=page.run.precision)
+    engine = _engine(page.run)
     engine_info = page.run.engine_info or engine.info()  # asked once per run
     saved = services.page_result_save(
         page=page, result=result, engine_info=engine_info, timings=timings
@@ -74,7 +74,7 @@ def _read(page: Page) -> tuple[PageResult, dict[str, float]]:
     started = time.perf_counter()
     rendered = services.page_image_render(page=page, config=config)
     timings = {"render": time.perf_counter() - started}
-    engine = _engine(backend=page.run.backend, precision=page.run.precision)
+    engine = _engine(page.run)
     run = partial(engine.run, rendered.image, pipeline=page.run.pipeline, options=page.run.options)
     if page.image:
         result = run()
@@ -122,8 +122,11 @@ def recover_stalled() -> int:
     return services.pages_recover_stalled()
 
 
-def _engine(*, backend: str, precision: str) -> Engine:
-    return configured_engine(backend=backend, precision=precision)
+def _engine(run: OcrRun | RuntimeConfig) -> Engine:
+    """The engine a run reads with (or new runs will): its backend, precision and text models."""
+    return configured_engine(
+        backend=run.backend, precision=run.precision, text_models=run.text_models
+    )
 
 
 @receiver(post_spawn)
@@ -132,7 +135,7 @@ def warm_engine(sender: Any, proc_name: str, **kwargs: Any) -> None:
     config = runtime_config()
     started = time.perf_counter()
     try:
-        _engine(backend=config.backend, precision=config.precision).warm((config.pipeline,))
+        _engine(config).warm((config.pipeline,))
     except Exception:
         # The first page will report the same problem as its failure reason.
         logger.exception("%s: could not warm the OCR engine", proc_name)

@@ -204,6 +204,8 @@ OCR_ENGINE = {
     # Lines read first by PP-OCRv6 tiny, again by PP-OCRv5 mobile where it is unsure (faster at
     # the same accuracy: docs/engine-speed-and-accuracy.md); 0 reads them with PP-OCRv5 only.
     "QUICK_READ": env_bool("OCRSITE_QUICK_READ", True),
+    # The text detector and recogniser: ppocrv5_mobile | ppocrv6_small (engine.registry)
+    "TEXT_MODELS": env("OCRSITE_TEXT_MODELS", "ppocrv5_mobile"),
     "MODELS_DIR": env("OCRSITE_MODELS_DIR", str(DATA_DIR / "models")),
     "CACHE_DIR": env("OCRSITE_CACHE_DIR", str(DATA_DIR / "cache")),
     "DEFAULT_PIPELINE": env("OCRSITE_PIPELINE", "structure"),

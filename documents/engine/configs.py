@@ -13,8 +13,9 @@ from typing import Any
 from paddlex.inference.pipelines import load_pipeline_config
 
 from .backends import Backend
-from .builders import orientation, table, text
+from .builders import orientation, table
 from .builders.structure_config import document_preprocessor, structure_pipeline_config
+from .registry import TextModels
 
 
 def _preprocess_pages(config: dict[str, Any], model_dirs: dict[str, str]) -> None:
@@ -26,16 +27,12 @@ def _preprocess_pages(config: dict[str, Any], model_dirs: dict[str, str]) -> Non
         del config["SubPipelines"]["DocPreprocessor"]
 
 
-def ocr_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
-    """PaddleX's "OCR" pipeline (what PaddleOCR() runs) with PP-OCRv5 mobile models."""
+def ocr_pipeline_config(model_dirs: dict[str, str], text: TextModels) -> dict[str, Any]:
+    """PaddleX's "OCR" pipeline (what PaddleOCR() runs) with the `text` models."""
     config = load_pipeline_config("OCR")
     modules = config["SubModules"]
-    modules["TextDetection"].update(
-        model_name=text.DET_MODEL_NAME, model_dir=model_dirs[text.DET_MODEL_NAME]
-    )
-    modules["TextRecognition"].update(
-        model_name=text.REC_MODEL_NAME, model_dir=model_dirs[text.REC_MODEL_NAME]
-    )
+    modules["TextDetection"].update(model_name=text.det, model_dir=model_dirs[text.det])
+    modules["TextRecognition"].update(model_name=text.rec, model_dir=model_dirs[text.rec])
     textline = model_dirs.get(orientation.TEXTLINE_ORI_MODEL_NAME)
     config["use_textline_orientation"] = textline is not None
     if textline:
@@ -48,9 +45,9 @@ def ocr_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
     return config
 
 
-def table_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
+def table_pipeline_config(model_dirs: dict[str, str], text: TextModels) -> dict[str, Any]:
     """PaddleX's table recognition with layout detection off, so the whole image is one table
-    (SLANet_plus), and PP-OCRv5 mobile reading its text as the ocr pipeline does."""
+    (SLANet_plus), and the `text` models reading its text as the ocr pipeline does."""
     config = load_pipeline_config("table_recognition")
     config["use_layout_detection"] = False
     del config["SubModules"]["LayoutDetection"]
@@ -59,7 +56,7 @@ def table_pipeline_config(model_dirs: dict[str, str]) -> dict[str, Any]:
     )
     # The page is turned and flattened once, by the table pipeline's own preprocessor; the text
     # lines are read as they lie (the pipeline takes no per-call line orientation switch).
-    ocr = ocr_pipeline_config(model_dirs)
+    ocr = ocr_pipeline_config(model_dirs, text)
     ocr.update(use_doc_preprocessor=False, use_textline_orientation=False)
     ocr["SubPipelines"].pop("DocPreprocessor", None)
     ocr["SubModules"].pop("TextLineOrientation", None)
@@ -88,10 +85,10 @@ def _model_entries(node: Any) -> Iterator[dict[str, Any]]:
 
 
 def pipeline_config(
-    pipeline: str, models_dir: Path, installed: set[str], backend: Backend
+    pipeline: str, models_dir: Path, installed: set[str], backend: Backend, text: TextModels
 ) -> dict[str, Any]:
     model_dirs = {name: str(models_dir / name) for name in installed}
-    config = _CONFIGS[pipeline](model_dirs)
+    config = _CONFIGS[pipeline](model_dirs, text)
     entries = list(_model_entries(config))
     for entry in entries:  # every model gets its engine and engine_config
         entry["engine"], entry["engine_config"] = backend.engine_for(

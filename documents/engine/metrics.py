@@ -58,13 +58,20 @@ def bag_of_characters(
     characters after NFKC with all whitespace removed. Reading order and line splits differ
     between ground truths and engines; this ignores both. A set's error is the sum of the first
     numbers over the sum of the second."""
-
-    def bag(text: str) -> Counter[str]:
-        text = _SPACES.sub("", unicodedata.normalize("NFKC", text))
-        return Counter(text.casefold() if casefold else text)
-
-    ref, hyp = bag(reference), bag(hypothesis)
+    ref, hyp = _bag(reference, casefold), _bag(hypothesis, casefold)
     return max((ref - hyp).total(), (hyp - ref).total()), ref.total()
+
+
+def missing_characters(reference: str, hypothesis: str, *, casefold: bool = False) -> int:
+    """The reference's characters the hypothesis lacks (as bag_of_characters counts them).
+    Unlike the bag error it does not count text the reference leaves out (a figure's labels,
+    a table's cells), which an engine that reads more of a page is right to read."""
+    return (_bag(reference, casefold) - _bag(hypothesis, casefold)).total()
+
+
+def _bag(text: str, casefold: bool) -> Counter[str]:
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    return Counter(text.casefold() if casefold else text)
 
 
 def teds(predicted: str, reference: str, *, structure_only: bool = False) -> float:

@@ -22,7 +22,17 @@ from .builders.text import QUICK_REC_MODEL_NAME
 from .convert import to_page_result
 from .errors import EngineError, ModelMissingError
 from .images import DEFAULT_MAX_PIXELS, ImageSource, load_page
-from .registry import OPTION_MODELS, PIPELINE_MODELS, how_to_add, installed_models
+from .registry import (
+    DEFAULT_TEXT_MODELS,
+    DOC_LAYOUT_MODEL,
+    NOT_ON_OUR_BACKENDS,
+    OPTION_MODELS,
+    TEXT_MODELS,
+    how_to_add,
+    installed_models,
+    option_model,
+    pipeline_models,
+)
 from .types import PIPELINES, PageResult
 
 if TYPE_CHECKING:  # importing PaddleX costs seconds: only the worker needs it (see _pipeline)
@@ -66,6 +76,7 @@ class EngineConfig:
     threads: int = 2
     cache_dir: str | None = None
     max_pixels: int = DEFAULT_MAX_PIXELS
+    text_models: str = DEFAULT_TEXT_MODELS  # a key of registry.TEXT_MODELS
     # PaddleOCR's PP-OCRv5 default reads pages at full size (up to 4000 px). A cap is faster;
     # 960 px lost the small text of a tall page (1772x3348: 87 % of its characters), 1536 px is
     # within stock's error on every eval set (docs/engine-speed-and-accuracy.md).
@@ -93,7 +104,7 @@ def resolve_options(
     resolved: dict[str, Any] = {name: FLAG_DEFAULTS[name] for name in takes}
     # Defaults only ask for what is installed; an explicit request for a missing model fails.
     for name in list(resolved):
-        if resolved[name] and OPTION_MODELS[name] not in installed:
+        if resolved[name] and option_model(name, installed) is None:
             resolved[name] = False
     for name, value in (options or {}).items():
         if name in FLAG_DEFAULTS:
@@ -104,11 +115,8 @@ def resolve_options(
                 )
             if not isinstance(value, bool):
                 raise EngineError(f"option {name} must be true or false")
-            if value and OPTION_MODELS[name] not in installed:
-                raise ModelMissingError(
-                    f"option {name} needs the model {OPTION_MODELS[name]}, which is not "
-                    f"installed: {how_to_add(OPTION_MODELS[name])}"
-                )
+            if value and option_model(name, installed) is None:
+                raise ModelMissingError(_missing_model(name))
             resolved[name] = value
         elif name in TEXT_OPTIONS:
             if value is None:
@@ -124,22 +132,30 @@ def resolve_options(
     return resolved
 
 
+def _missing_model(option: str) -> str:
+    model = OPTION_MODELS[option][0]
+    if model in NOT_ON_OUR_BACKENDS:
+        return f"option {option} is not available: {NOT_ON_OUR_BACKENDS[model]}"
+    return f"option {option} needs the model {model}, which is not installed: {how_to_add(model)}"
+
+
 @dataclass(frozen=True)
 class OptionState:
     name: str
     default: bool  # the engine's own default (callers layer their settings over it)
-    model: str  # the model it needs
+    model: str  # the installed model that serves it, else the preferred one it needs
     installed: bool
 
 
 def pipeline_options(pipeline: str, installed: Collection[str]) -> list[OptionState]:
-    """The flags `pipeline` takes, each with whether its model is here."""
-    return [
-        OptionState(
-            name, FLAG_DEFAULTS[name], OPTION_MODELS[name], OPTION_MODELS[name] in installed
+    """The flags `pipeline` takes, each with whether a model that serves it is here."""
+    states = []
+    for name in PIPELINE_FLAGS[pipeline]:
+        model = option_model(name, installed)
+        states.append(
+            OptionState(name, FLAG_DEFAULTS[name], model or OPTION_MODELS[name][0], bool(model))
         )
-        for name in PIPELINE_FLAGS[pipeline]
-    ]
+    return states
 
 
 def quick_reader_for(backend: str, quick_read: bool, installed: Collection[str]) -> str | None:
@@ -153,6 +169,7 @@ def quick_reader_for(backend: str, quick_read: bool, installed: Collection[str])
 
 class Engine:
     def __init__(self, config: EngineConfig) -> None:
+        pipeline_models("ocr", config.text_models)  # an unknown set fails here, not on a page
         self.backend = backend_in_force(
             config.backend, config.precision, config.device, config.threads, config.cache_dir
         )
@@ -169,7 +186,9 @@ class Engine:
     def _pipeline(self, name: str) -> Any:
         if name not in self._pipelines:
             installed = self.installed()
-            missing = [m for m in PIPELINE_MODELS[name] if m not in installed]
+            missing = [
+                m for m in pipeline_models(name, self.config.text_models) if m not in installed
+            ]
             if missing:
                 raise ModelMissingError(
                     f"the {name} pipeline needs {', '.join(missing)}, not installed in "
@@ -186,14 +205,17 @@ class Engine:
             from .seals import find_seals_in_layout
             from .table_crop import crop_tables_to_content
 
-            config = pipeline_config(name, self.models_dir, installed, self.backend)
+            text = TEXT_MODELS[self.config.text_models]
+            config = pipeline_config(name, self.models_dir, installed, self.backend, text)
             predictor = create_pipeline(config=copy.deepcopy(config))
             if self.quick_reader(installed):
                 sureness = Sureness(
                     self.config.quick_read_min_score, self.config.quick_read_min_character_score
                 )
                 read_quickly_first(predictor, self._quick_predictor(), sureness)
-            if name == "structure" and SEAL_MODEL_NAME in installed:
+            # PP-DocLayout_plus-L finds seals itself; the CDLA model has no seal class.
+            seal_finder = SEAL_MODEL_NAME in installed and DOC_LAYOUT_MODEL not in installed
+            if name == "structure" and seal_finder:
                 self._seals = find_seals_in_layout(predictor, len(LAYOUT_LABELS))
             if name == "table":
                 crop_tables_to_content(predictor)
@@ -284,6 +306,7 @@ class Engine:
             "precision": self.backend.precision,
             "device": self.backend.device,
             "threads": self.backend.threads,
+            "text_models": self.config.text_models,
             "models": sorted(self.installed()),
             "quick_reader": self.quick_reader(),
             "versions": versions,

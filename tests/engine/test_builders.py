@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 
 from documents.engine.builders import layout, orientation, table, text
 from documents.engine.builders.structure_config import structure_pipeline_config
+from documents.engine.registry import DEFAULT_TEXT_MODELS, TEXT_MODELS
 from tests.pages import A4, TABLE_ROWS, draw_table, font, render_lines
 
 TITLE = "Annual Supplies Report"
@@ -150,7 +151,9 @@ def test_text_line_orientation_sees_an_upside_down_line(model, rotation, class_i
 def test_structure_pipeline_runs_offline_on_the_built_models(models_dir):
     names = (layout.MODEL_NAME, table.MODEL_NAME, text.DET_MODEL_NAME, text.REC_MODEL_NAME,
              orientation.DOC_ORI_MODEL_NAME, orientation.TEXTLINE_ORI_MODEL_NAME)  # fmt: skip
-    config = structure_pipeline_config({name: str(models_dir / name) for name in names})
+    config = structure_pipeline_config(
+        {name: str(models_dir / name) for name in names}, TEXT_MODELS[DEFAULT_TEXT_MODELS]
+    )
     pipeline = paddlex.create_pipeline(config=config, engine="onnxruntime")
     page = bgr(render_article()[0].rotate(180))
     result = next(
@@ -173,7 +176,7 @@ def test_structure_pipeline_runs_offline_on_the_built_models(models_dir):
 def test_structure_config_leaves_out_models_that_are_not_provisioned():
     required = {name: f"/models/{name}" for name in
                 (layout.MODEL_NAME, text.DET_MODEL_NAME, text.REC_MODEL_NAME)}  # fmt: skip
-    config = structure_pipeline_config(required)
+    config = structure_pipeline_config(required, TEXT_MODELS[DEFAULT_TEXT_MODELS])
     assert config["use_table_recognition"] is False
     assert config["use_doc_preprocessor"] is False
     assert config["SubPipelines"]["GeneralOCR"]["use_textline_orientation"] is False

@@ -4,7 +4,7 @@ import random
 
 import pytest
 
-from documents.engine.metrics import bag_of_characters, cer, edit_distance
+from documents.engine.metrics import bag_of_characters, cer, edit_distance, missing_characters
 
 
 def table_distance(a: str, b: str) -> int:
@@ -51,6 +51,12 @@ def test_bag_of_characters_counts_the_larger_of_missing_and_extra():
     # Repeated characters count as a multiset: one of the three a's is missing.
     assert bag_of_characters("aaa", "aa") == (1, 3)
     assert bag_of_characters("", "xyz") == (3, 0)
+
+
+def test_missing_characters_counts_only_what_the_reference_has_and_the_reading_lacks():
+    assert missing_characters("abcd", "abxxd") == 1
+    assert missing_characters("", "xyz") == 0  # text the reference leaves out is not an error
+    assert missing_characters("TOTAL 5", "Total", casefold=True) == 1
 
 
 def test_bag_of_characters_applies_nfkc_and_optional_casefold():

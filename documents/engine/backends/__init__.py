@@ -16,14 +16,27 @@ from typing import Any
 BACKENDS = ("openvino", "onnxruntime", "paddle")
 # auto: bf16 where the OpenVINO device reports it, f32 elsewhere (devices.precision_in_force).
 PRECISIONS = ("auto", "f32", "bf16")
-ONNXRUNTIME_ONLY = frozenset({"SLANet_plus"})
+# The table structure and formula models decode step by step inside the graph (a Loop op that
+# OpenVINO does not convert, measured on SLANet_plus; SLANeXt and PP-FormulaNet are built the same
+# way and were not at hand to try): they run on ONNX Runtime.
+ONNXRUNTIME_ONLY = frozenset(
+    {
+        "SLANet_plus",
+        "SLANeXt_wired",
+        "PP-FormulaNet_plus-L",
+        "PP-FormulaNet_plus-M",
+        "PP-FormulaNet_plus-S",
+    }
+)
 # The orientation classifiers' scores are compared with minimums (orientation.py), and bf16 moves
 # them: an upright page scored 0.65 "270 degrees" in f32 and 0.78 in bf16. They are tiny, so f32
 # costs nothing measurable.
 F32_ONLY = frozenset({"PP-LCNet_x1_0_doc_ori", "PP-LCNet_x1_0_textline_ori"})
 # Models PaddleX feeds whole batches (text lines): each batch is shared out over one OpenVINO
 # request per thread (see OpenVINORunnerConfig.streams). Pages go one at a time: all threads.
-BATCHED = frozenset({"PP-OCRv5_mobile_rec", "PP-OCRv6_tiny_rec", "PP-LCNet_x1_0_textline_ori"})
+BATCHED = frozenset(
+    {"PP-OCRv5_mobile_rec", "PP-OCRv6_small_rec", "PP-OCRv6_tiny_rec", "PP-LCNet_x1_0_textline_ori"}
+)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from documents.engine import Engine, EngineError
 from documents.engine.backends import BACKENDS, PRECISIONS
 from documents.engine.pages import SUFFIXES, iter_pages
 from documents.engine.pipeline import resolve_options
+from documents.engine.registry import TEXT_MODELS
 from documents.engine.types import PIPELINES
 from documents.engine_settings import configured_engine
 
@@ -121,6 +122,7 @@ class Command(BaseCommand):
         parser.add_argument("--pipeline", choices=PIPELINES, default="structure")
         parser.add_argument("--backend", choices=BACKENDS)
         parser.add_argument("--precision", choices=PRECISIONS)
+        parser.add_argument("--text-models", choices=TEXT_MODELS)
         parser.add_argument("--format", choices=("json", "txt", "md"), default="txt")
         parser.add_argument(
             "--option",
@@ -130,10 +132,14 @@ class Command(BaseCommand):
             help="a pipeline option, e.g. use_doc_orientation_classify=true (repeatable)",
         )
 
-    def handle(self, *args, paths, out, pipeline, backend, precision, format, option, **kwargs):
+    def handle(
+        self, *args, paths, out, pipeline, backend, precision, text_models, format, option, **kw
+    ):
         options = dict(parse_option(o) for o in option)
         try:
-            engine = configured_engine(backend=backend, precision=precision)
+            engine = configured_engine(
+                backend=backend, precision=precision, text_models=text_models
+            )
             # The options are the same for every file: a bad one fails the command once, up front.
             resolve_options(pipeline, options, engine.installed())
             engine.warm((pipeline,))  # load the models now: the first file's seconds are its own

@@ -3,7 +3,7 @@
 Rows (`--runs`): `stock` (PaddleOCR itself at its defaults), `rapidocr` (RapidOCR on OpenVINO, in
 a venv of its own), `paddle` (our pipeline on the paddle backend), `default` (our engine as
 configured) and any `backend:precision`, each of ours optionally with `+name=value` page options
-and `+quick_read=true|false` (the engine setting).
+and the engine settings `+quick_read=true|false` and `+text_models=NAME`.
 
 Each run is a worker process of its own (so its peak RSS is its own and only one OpenVINO is
 ever loaded in a process); the pages are sent to the workers in turn, page by page, so that the
@@ -37,7 +37,8 @@ from documents.bench.samples import (
     warm_up_image,
 )
 from documents.engine.backends import BACKENDS, PRECISIONS
-from documents.engine.metrics import bag_of_characters, cer, teds
+from documents.engine.metrics import bag_of_characters, cer, missing_characters, teds
+from documents.engine.registry import TEXT_MODELS
 from documents.engine.types import PIPELINES
 from documents.engine_settings import configured_engine
 from documents.management.commands.ocr import parse_option
@@ -57,33 +58,39 @@ RAPIDOCR_VENV = settings.DATA_DIR / "bench" / "rapidocr-venv"
 
 @dataclass(frozen=True)
 class EngineRun:
-    """One of our rows: backend and precision (None: as configured), page options, quick read."""
+    """One of our rows: backend and precision (None: as configured), page options, quick read,
+    text models."""
 
     backend: str | None
     precision: str | None
     options: dict[str, Any]
     quick_read: bool | None = None
+    text_models: str | None = None
 
 
 def engine_run(spec: str) -> EngineRun:
     """`default`, `paddle` or `backend:precision`, each optionally followed by `+name=value`
-    page options and `+quick_read=true|false`."""
+    page options, `+quick_read=true|false` and `+text_models=NAME`."""
     base, *options = spec.split("+")
     parsed = dict(parse_option(o) for o in options)
     quick_read = parsed.pop("quick_read", None)
     if quick_read not in (None, True, False):
         raise CommandError(f"run {spec!r}: quick_read is true or false")
+    text_models = parsed.pop("text_models", None)
+    if text_models is not None and text_models not in TEXT_MODELS:
+        raise CommandError(f"run {spec!r}: text_models is one of {', '.join(TEXT_MODELS)}")
+    settings_ = {"quick_read": quick_read, "text_models": text_models}
     if base == "default":
-        return EngineRun(None, None, parsed, quick_read)
+        return EngineRun(None, None, parsed, **settings_)
     if base == "paddle":
-        return EngineRun("paddle", "f32", parsed, quick_read)
+        return EngineRun("paddle", "f32", parsed, **settings_)
     backend, _, precision = base.partition(":")
     if backend not in BACKENDS or precision not in PRECISIONS:
         raise CommandError(
             f"unknown run {spec!r}: use stock, rapidocr, paddle, default or backend:precision "
             f"(backends {', '.join(BACKENDS)}; precisions {', '.join(PRECISIONS)})"
         )
-    return EngineRun(backend, precision, parsed, quick_read)
+    return EngineRun(backend, precision, parsed, **settings_)
 
 
 def machine() -> str:
@@ -105,6 +112,7 @@ class Figures:
     seconds: list[float] = field(default_factory=list)
     inference: list[float] = field(default_factory=list)
     bag: dict[str, list[int]] = field(default_factory=dict)  # set -> [errors, reference chars]
+    missing: dict[str, int] = field(default_factory=dict)  # set -> reference chars not read
     cer: dict[str, list[float]] = field(default_factory=dict)
     teds: list[float] = field(default_factory=list)
     failures: int = 0
@@ -127,11 +135,15 @@ class Figures:
             else None,
             "peak_rss_mb": round(self.peak_rss_mb),
             "bag_error": {s: round(e / n, 4) for s, (e, n) in sorted(self.bag.items()) if n},
+            "missing": {
+                s: round(self.missing[s] / n, 4) for s, (_, n) in sorted(self.bag.items()) if n
+            },
             "cer": {s: round(statistics.mean(v), 4) for s, v in sorted(self.cer.items())},
         }
         chars = sum(n for _, n in self.bag.values())
         if chars:
             out["bag_error"]["all"] = round(sum(e for e, _ in self.bag.values()) / chars, 4)
+            out["missing"]["all"] = round(sum(self.missing.values()) / chars, 4)
         all_cer = [e for v in self.cer.values() for e in v]
         if all_cer:
             out["cer"]["all"] = round(statistics.mean(all_cer), 4)
@@ -318,6 +330,8 @@ class Command(BaseCommand):
             errors = bag_of_characters(sample.reference, text, casefold=sample.casefold)
             bag = figures.bag.setdefault(sample.set, [0, 0])
             bag[0], bag[1] = bag[0] + errors[0], bag[1] + errors[1]
+            missing = missing_characters(sample.reference, text, casefold=sample.casefold)
+            figures.missing[sample.set] = figures.missing.get(sample.set, 0) + missing
             error = cer(sample.reference, text, casefold=sample.casefold)
             figures.cer.setdefault(sample.set, []).append(error)
         if sample.table_html is not None and "tables" in answer:
@@ -334,7 +348,10 @@ class Command(BaseCommand):
 
         def build():
             engine = configured_engine(
-                backend=spec.backend, precision=spec.precision, quick_read=spec.quick_read
+                backend=spec.backend,
+                precision=spec.precision,
+                quick_read=spec.quick_read,
+                text_models=spec.text_models,
             )
             resolve_options(pipeline, options, engine.installed())  # bad options fail at start
             engine.warm((pipeline,))
@@ -352,7 +369,8 @@ class Command(BaseCommand):
             info = engine.info()
             extra = "".join(f" +{k}={v}" for k, v in options.items())
             quick = f", lines read first by {info['quick_reader']}" if info["quick_reader"] else ""
-            return ocr, f"ours: {info['backend']} {info['precision']}{quick}{extra}"
+            text = info["text_models"]
+            return ocr, f"ours: {info['backend']} {info['precision']}, {text}{quick}{extra}"
 
         serve(build)
 
@@ -396,6 +414,20 @@ class Command(BaseCommand):
                     else ""
                 )
             )
+        if sets:
+            # Beside the bag error, under the same set columns.
+            self.stdout.write(
+                f"{'missing:':{width + 34}}"
+                + "".join(f" {s[:10]:>10}" for s in sets)
+                + f" {'all':>8}"
+            )
+            for r in rows:
+                missing = r["missing"]
+                self.stdout.write(
+                    f"{r['run']:{width + 34}}"
+                    + "".join(f" {number(missing.get(s), '.4f', 10)}" for s in sets)
+                    + f" {number(missing.get('all'), '.4f', 8)}"
+                )
         for r in rows:
             notes = [r["engine"]]
             if r["failures"]:
@@ -412,7 +444,8 @@ class Command(BaseCommand):
             f"total s: sum over the pages; s/page: median; {ratio}: total time of "
             f"{report['reference'] or 'the reference'} over the row's (same run). bag = "
             "bag-of-characters error (NFKC, whitespace removed; max(missing, extra) / reference "
-            "characters, summed per set); CER = edit distance / reference length, lines in "
-            "reading order, mean over pages."
+            "characters, summed per set); missing = the reference's characters not read / "
+            "reference characters (text the ground truth leaves out is not counted); CER = edit "
+            "distance / reference length, lines in reading order, mean over pages."
             + (" TEDS: tables of pubtabnet, mean and lowest." if has_teds else "")
         )

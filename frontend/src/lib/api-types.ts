@@ -673,7 +673,7 @@ export interface components {
         };
         /**
          * @description * `structure` - Layout, tables and text (PP-StructureV3)
-         *     * `ocr` - Text only (PP-OCRv5)
+         *     * `ocr` - Text only (PP-OCR)
          *     * `table` - Table to Excel (the whole page is one table)
          * @enum {string}
          */

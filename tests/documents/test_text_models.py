@@ -1,0 +1,39 @@
+"""The text model set as a runtime setting (OCRSITE_TEXT_MODELS, or the admin's row): new runs
+record it and their pages are read with it, even after the admin changes it; an unknown set
+stops the web server and workers from starting."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from documents import services, tasks
+from documents.models import RuntimeSettings
+from tests.documents import files
+from tests.pages import ENGLISH_LINES
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_run_is_read_with_the_text_models_it_was_queued_with(user):
+    RuntimeSettings.objects.create(text_models="ppocrv6_small")
+    document = services.document_create(
+        owner=user, upload=SimpleUploadedFile("a.png", files.png(ENGLISH_LINES)), pipeline="ocr"
+    )
+    RuntimeSettings.objects.filter(pk=1).update(text_models="ppocrv5_mobile")  # changed since
+
+    page = document.pages.get()
+    assert tasks.ocr_page(page.pk, str(page.token)) == "done"
+    run = document.runs.get()
+    assert run.text_models == "ppocrv6_small"
+    assert run.engine_info["text_models"] == "ppocrv6_small"
+    assert [line.text for line in page.lines.order_by("order")] == list(ENGLISH_LINES)
+
+    rerun = services.document_reprocess(document=document)
+    assert rerun.text_models == "ppocrv5_mobile"  # a new run takes the setting in force
+
+
+def test_an_unknown_text_model_set_fails_the_system_check(settings):
+    settings.OCR_ENGINE = {**settings.OCR_ENGINE, "TEXT_MODELS": "ppocrv9"}
+    with pytest.raises(SystemCheckError, match=r"documents.E002.*ppocrv9"):
+        call_command("check")
