@@ -36,3 +36,18 @@ def test_the_result_carries_the_flattened_page_its_boxes_refer_to(engine):
     assert "flattened" not in flat.to_dict()
     plain = engine.run(photo, pipeline="structure")
     assert plain.flattened is None
+
+
+def test_a_flat_page_stays_readable_flattened_at_the_machines_precision(models_dir, tmp_path):
+    """`auto` is bf16 on CPUs that have it; UVDoc's sampling must still be exact enough to keep
+    small text whole (it runs in f32 whatever the precision: backends.F32_ONLY)."""
+    from documents.engine import EngineConfig, get_engine
+
+    engine = get_engine(
+        EngineConfig(models_dir=str(models_dir), precision="auto", cache_dir=str(tmp_path))
+    )
+    page = render_lines(ENGLISH_LINES, size=(1700, 2200), font_size=22)
+    result = engine.run(page, pipeline="ocr", options={"use_doc_unwarping": True})
+    truth = "\n".join(ENGLISH_LINES)
+    errors, total = bag_of_characters(truth, "\n".join(ln.text for ln in result.lines))
+    assert errors <= total * 0.02, [ln.text for ln in result.lines]

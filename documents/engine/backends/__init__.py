@@ -30,8 +30,10 @@ ONNXRUNTIME_ONLY = frozenset(
 )
 # The orientation classifiers' scores are compared with minimums (orientation.py), and bf16 moves
 # them: an upright page scored 0.65 "270 degrees" in f32 and 0.78 in bf16. They are tiny, so f32
-# costs nothing measurable.
-F32_ONLY = frozenset({"PP-LCNet_x1_0_doc_ori", "PP-LCNet_x1_0_textline_ori"})
+# costs nothing measurable. UVDoc samples the page at coordinates its grid computes: bf16 keeps
+# 8 bits of them, so a point on a 2,000 px page lands up to 8 px off and the flattened text
+# smears (three DocBank pages read flat: bag error 0.0109 with UVDoc in f32, 0.1667 in bf16).
+F32_ONLY = frozenset({"PP-LCNet_x1_0_doc_ori", "PP-LCNet_x1_0_textline_ori", "UVDoc"})
 # Models PaddleX feeds whole batches (text lines): each batch is shared out over one OpenVINO
 # request per thread (see OpenVINORunnerConfig.streams). Pages go one at a time: all threads.
 BATCHED = frozenset(
