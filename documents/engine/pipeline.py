@@ -86,9 +86,9 @@ class EngineConfig:
     # chosen on ../shared/eval, where lower minimums turned upright pages and receipt lines.
     doc_orientation_min_score: float = 0.8
     textline_orientation_min_score: float = 0.999
-    # Lines are read first by PP-OCRv6 tiny and again by PP-OCRv5 mobile unless it scores the
-    # line at least this, and each character at least the second where the line goes beyond
-    # ASCII (quick_read.py); None reads every line with PP-OCRv5 mobile only. Chosen on
+    # Lines are read first by PP-OCRv6 tiny and again by the main recogniser unless it scores
+    # the line at least this, and each character at least the second where the line goes beyond
+    # ASCII (quick_read.py); None reads every line with the main recogniser only. Chosen on
     # ../shared/eval (docs/engine-speed-and-accuracy.md).
     quick_read_min_score: float | None = 0.95
     quick_read_min_character_score: float = 0.9
@@ -199,6 +199,7 @@ class Engine:
             from .builders.layout import LABELS as LAYOUT_LABELS
             from .builders.orientation import DOC_ORI_MODEL_NAME, TEXTLINE_ORI_MODEL_NAME
             from .builders.seal import MODEL_NAME as SEAL_MODEL_NAME
+            from .cell_match import use_sturdier_cell_match
             from .configs import pipeline_config
             from .orientation import require_sure_orientation
             from .quick_read import Sureness, read_quickly_first
@@ -219,6 +220,8 @@ class Engine:
                 self._seals = find_seals_in_layout(predictor, len(LAYOUT_LABELS))
             if name == "table":
                 crop_tables_to_content(predictor)
+            if name != "ocr":
+                use_sturdier_cell_match()
             require_sure_orientation(
                 predictor,
                 {

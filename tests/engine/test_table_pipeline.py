@@ -62,3 +62,14 @@ def test_the_content_box_is_the_tables_ink_and_a_margin():
     assert all(abs(a - b) <= MARGIN + 2 for a, b in zip(box, drawn, strict=True))
     blank = np.full((300, 400, 3), 255, np.uint8)
     assert content_box(blank) == (0.0, 0.0, 400.0, 300.0)
+
+
+def test_a_line_touching_the_row_above_goes_to_its_own_cell():
+    """Boxes from a scanned table read with PP-OCRv6 small: the header "Price" reached 2 px into
+    the merged title cell and SLANet_plus's own box for its cell was small and off to the side;
+    PaddleX's overlap-first rule put "Price" in the title (cell_match.py)."""
+    from documents.engine.cell_match import match_lines_to_cells
+
+    title, quantity, price = [192, 190, 962, 277], [526, 296, 626, 312], [838, 305, 870, 310]
+    lines = [[417, 209, 758, 258], [473, 281, 622, 328], [727, 275, 822, 324]]
+    assert match_lines_to_cells([title, quantity, price], lines) == {0: [0], 1: [1], 2: [2]}
