@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, Que
 from django.utils import timezone
 
 from .engine.pipeline import OptionState, pipeline_options
-from .engine.registry import how_to_add, installed_models, pipeline_models
+from .engine.registry import DEFAULT_TEXT_MODELS, how_to_add, installed_models, pipeline_models
 from .engine.types import PIPELINES
 from .engine_settings import precision_in_force
 from .models import (
@@ -42,7 +42,7 @@ class RuntimeConfig:
     backend: str = "openvino"
     precision: str = "f32"  # the one in force: "auto" resolved on this machine
     precision_setting: str = "f32"  # as set: auto, f32 or bf16
-    text_models: str = "ppocrv5_mobile"
+    text_models: str = DEFAULT_TEXT_MODELS
     pdf_dpi: int = 200
     max_page_pixels: int = 40_000_000
     max_upload_mb: int = 100

@@ -201,11 +201,12 @@ OCR_ENGINE = {
     # OpenVINO's device, openvino backend only: CPU | GPU | NPU | AUTO, or one like GPU.1
     "DEVICE": env("OCRSITE_DEVICE", "CPU").strip().upper(),
     "THREADS": env_int("OCRSITE_OCR_THREADS", 2),
-    # Lines read first by PP-OCRv6 tiny, again by PP-OCRv5 mobile where it is unsure (faster at
-    # the same accuracy: docs/engine-speed-and-accuracy.md); 0 reads them with PP-OCRv5 only.
+    # Lines read first by PP-OCRv6 tiny, again by the main recogniser where it is unsure (faster
+    # at nearly the same accuracy: docs/engine-speed-and-accuracy.md); 0 reads them with the main
+    # recogniser only.
     "QUICK_READ": env_bool("OCRSITE_QUICK_READ", True),
-    # The text detector and recogniser: ppocrv5_mobile | ppocrv6_small (engine.registry)
-    "TEXT_MODELS": env("OCRSITE_TEXT_MODELS", "ppocrv5_mobile"),
+    # The text detector and recogniser: ppocrv6_small | ppocrv5_mobile (engine.registry)
+    "TEXT_MODELS": env("OCRSITE_TEXT_MODELS", "ppocrv6_small"),
     "MODELS_DIR": env("OCRSITE_MODELS_DIR", str(DATA_DIR / "models")),
     "CACHE_DIR": env("OCRSITE_CACHE_DIR", str(DATA_DIR / "cache")),
     "DEFAULT_PIPELINE": env("OCRSITE_PIPELINE", "structure"),

@@ -17,8 +17,10 @@ from rest_framework.test import APIClient
 from documents import services
 from documents.engine.registry import (
     CHART_MODEL,
+    DEFAULT_TEXT_MODELS,
     FORMULA_MODELS,
     OPTION_MODELS,
+    TEXT_MODELS,
     how_to_add,
     pipeline_models,
 )
@@ -216,15 +218,16 @@ def test_a_model_paddlex_cannot_run_on_our_backends_is_never_offered(api, instal
 
 
 def test_the_admins_text_models_decide_what_the_pipelines_need(api, install):
-    install(BOTH_PIPELINES)  # PP-OCRv5 mobile's, not PP-OCRv6 small's
-    RuntimeSettings.objects.create(text_models="ppocrv6_small")
+    other = next(name for name in TEXT_MODELS if name != DEFAULT_TEXT_MODELS)
+    install(BOTH_PIPELINES)  # with the default set's models, not the other's
+    RuntimeSettings.objects.create(text_models=other)
     body = config(api)
     assert not by_name(body["pipelines"])["ocr"]["available"]
     assert by_name(body["pipelines"])["ocr"]["missing_models"] == list(
-        pipeline_models("ocr", "ppocrv6_small")
+        pipeline_models("ocr", other)
     )
     assert upload(api, pipeline="ocr").status_code == 400
 
-    install(pipeline_models("ocr", "ppocrv6_small"))
+    install(pipeline_models("ocr", other))
     assert upload(api, pipeline="ocr").status_code == 201
-    assert OcrRun.objects.get().text_models == "ppocrv6_small"  # the run records what reads it
+    assert OcrRun.objects.get().text_models == other  # the run records what reads it

@@ -15,22 +15,24 @@ from tests.pages import ENGLISH_LINES
 pytestmark = pytest.mark.django_db
 
 
-def test_a_run_is_read_with_the_text_models_it_was_queued_with(user):
-    RuntimeSettings.objects.create(text_models="ppocrv6_small")
+@pytest.mark.parametrize("queued, changed", [("ppocrv5_mobile", "ppocrv6_small"),
+                                             ("ppocrv6_small", "ppocrv5_mobile")])  # fmt: skip
+def test_a_run_is_read_with_the_text_models_it_was_queued_with(user, queued, changed):
+    RuntimeSettings.objects.create(text_models=queued)
     document = services.document_create(
         owner=user, upload=SimpleUploadedFile("a.png", files.png(ENGLISH_LINES)), pipeline="ocr"
     )
-    RuntimeSettings.objects.filter(pk=1).update(text_models="ppocrv5_mobile")  # changed since
+    RuntimeSettings.objects.filter(pk=1).update(text_models=changed)  # changed since
 
     page = document.pages.get()
     assert tasks.ocr_page(page.pk, str(page.token)) == "done"
     run = document.runs.get()
-    assert run.text_models == "ppocrv6_small"
-    assert run.engine_info["text_models"] == "ppocrv6_small"
+    assert run.text_models == queued
+    assert run.engine_info["text_models"] == queued
     assert [line.text for line in page.lines.order_by("order")] == list(ENGLISH_LINES)
 
     rerun = services.document_reprocess(document=document)
-    assert rerun.text_models == "ppocrv5_mobile"  # a new run takes the setting in force
+    assert rerun.text_models == changed  # a new run takes the setting in force
 
 
 def test_an_unknown_text_model_set_fails_the_system_check(settings):

@@ -8,9 +8,9 @@ import paddlex
 import pytest
 from PIL import Image, ImageDraw
 
-from documents.engine.builders import layout, orientation, table, text
+from documents.engine.builders import layout, orientation, table
 from documents.engine.builders.structure_config import structure_pipeline_config
-from documents.engine.registry import DEFAULT_TEXT_MODELS, TEXT_MODELS
+from documents.engine.registry import DEFAULT_TEXT_MODELS, TEXT_MODELS, pipeline_models
 from tests.pages import A4, TABLE_ROWS, draw_table, font, render_lines
 
 TITLE = "Annual Supplies Report"
@@ -149,7 +149,8 @@ def test_text_line_orientation_sees_an_upside_down_line(model, rotation, class_i
 
 
 def test_structure_pipeline_runs_offline_on_the_built_models(models_dir):
-    names = (layout.MODEL_NAME, table.MODEL_NAME, text.DET_MODEL_NAME, text.REC_MODEL_NAME,
+    text_models = TEXT_MODELS[DEFAULT_TEXT_MODELS]
+    names = (layout.MODEL_NAME, table.MODEL_NAME, text_models.det, text_models.rec,
              orientation.DOC_ORI_MODEL_NAME, orientation.TEXTLINE_ORI_MODEL_NAME)  # fmt: skip
     config = structure_pipeline_config(
         {name: str(models_dir / name) for name in names}, TEXT_MODELS[DEFAULT_TEXT_MODELS]
@@ -174,8 +175,7 @@ def test_structure_pipeline_runs_offline_on_the_built_models(models_dir):
 
 
 def test_structure_config_leaves_out_models_that_are_not_provisioned():
-    required = {name: f"/models/{name}" for name in
-                (layout.MODEL_NAME, text.DET_MODEL_NAME, text.REC_MODEL_NAME)}  # fmt: skip
+    required = {name: f"/models/{name}" for name in pipeline_models("structure")}
     config = structure_pipeline_config(required, TEXT_MODELS[DEFAULT_TEXT_MODELS])
     assert config["use_table_recognition"] is False
     assert config["use_doc_preprocessor"] is False

@@ -17,6 +17,7 @@ from documents.engine.builders.structure_config import structure_pipeline_config
 from documents.engine.provision import add_official_folder
 from documents.engine.registry import (
     CHART_MODEL,
+    DEFAULT_TEXT_MODELS,
     DOC_LAYOUT_MODEL,
     FORMULA_MODELS,
     NOT_ON_OUR_BACKENDS,
@@ -46,7 +47,7 @@ def test_the_models_we_say_cannot_run_are_those_paddlex_binds_to_no_engine_of_ou
 def config_for(*official: str) -> dict:
     wheels = {*pipeline_models("structure"), table.MODEL_NAME, orientation.DOC_ORI_MODEL_NAME}
     return structure_pipeline_config(
-        {name: f"/models/{name}" for name in (*wheels, *official)}, TEXT_MODELS["ppocrv5_mobile"]
+        {name: f"/models/{name}" for name in (*wheels, *official)}, TEXT_MODELS[DEFAULT_TEXT_MODELS]
     )
 
 

@@ -67,7 +67,9 @@ def test_an_official_paddle_folder_is_converted_and_runs_on_openvino(tmp_path, m
 
     assert folder == models / "PP-OCRv5_mobile_det"
     assert (folder / "inference.onnx").stat().st_size > 1_000_000
-    engine = get_engine(EngineConfig(models_dir=str(models), backend="openvino"))
+    engine = get_engine(
+        EngineConfig(models_dir=str(models), backend="openvino", text_models="ppocrv5_mobile")
+    )
     result = engine.run(render_lines(ENGLISH_LINES), pipeline="ocr")
     assert [line.text for line in result.lines] == list(ENGLISH_LINES)
 

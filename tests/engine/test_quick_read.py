@@ -1,7 +1,8 @@
-"""Quick read (documents/engine/quick_read.py): PP-OCRv6 tiny reads every line first and
-PP-OCRv5 mobile reads again the lines it is unsure of. Tiny's dictionary has 6,900 characters
-against PP-OCRv5's 18,400: it has no kana and lacks rarer name characters such as 赟 (which it
-reads as 赞 with a line score of 0.95), so those lines show whether the second reading happens."""
+"""Quick read (documents/engine/quick_read.py): PP-OCRv6 tiny reads every line first and the main
+recogniser (PP-OCRv6 small by default) reads again the lines it is unsure of. Tiny's dictionary
+has 6,900 characters against the main ones' 18,400 or more: it has no kana and lacks rarer name
+characters such as 赟 (which it reads as 赞 with a line score of 0.95), so those lines show
+whether the second reading happens."""
 
 import dataclasses
 

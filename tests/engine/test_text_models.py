@@ -16,6 +16,11 @@ def v6_small(engine: Engine) -> Engine:
     return get_engine(dataclasses.replace(engine.config, text_models="ppocrv6_small"))
 
 
+@pytest.fixture(scope="module")
+def v5_mobile(engine: Engine) -> Engine:
+    return get_engine(dataclasses.replace(engine.config, text_models="ppocrv5_mobile"))
+
+
 def created_models(engine: Engine, pipeline: str) -> set[str]:
     """The model names of every predictor the pipeline built (PaddleX's own objects)."""
     from documents.engine.pipeline_parts import pipelines_within
@@ -33,12 +38,19 @@ def test_ppocrv6_small_reads_english_exactly_and_chinese_closely(v6_small):
     result = v6_small.run(render_lines(ENGLISH_LINES), pipeline="ocr")
     assert [line.text for line in result.lines] == list(ENGLISH_LINES)
     result = v6_small.run(render_lines(CHINESE_LINES, cjk=True), pipeline="ocr")
-    # Like PP-OCRv5 mobile (test_ocr.py), it misreads one character of 门 at this size (as 内).
+    # Like PP-OCRv5 mobile (門), it misreads the 门 of this render (as 内).
     assert cer("\n".join(CHINESE_LINES), "\n".join(line.text for line in result.lines)) <= 0.05
     assert v6_small.info()["text_models"] == "ppocrv6_small"
     models = TEXT_MODELS["ppocrv6_small"]
     assert {models.det, models.rec} <= created_models(v6_small, "ocr")
     assert not {"PP-OCRv5_mobile_det", "PP-OCRv5_mobile_rec"} & created_models(v6_small, "ocr")
+
+
+def test_ppocrv5_mobile_reads_with_its_own_models(v5_mobile):
+    result = v5_mobile.run(render_lines(ENGLISH_LINES), pipeline="ocr")
+    assert [line.text for line in result.lines] == list(ENGLISH_LINES)
+    assert {"PP-OCRv5_mobile_det", "PP-OCRv5_mobile_rec"} <= created_models(v5_mobile, "ocr")
+    assert not {"PP-OCRv6_small_det", "PP-OCRv6_small_rec"} & created_models(v5_mobile, "ocr")
 
 
 def test_the_structure_pipeline_reads_its_table_with_the_chosen_set(v6_small):

@@ -41,7 +41,7 @@ def _report_with_chinese() -> Image.Image:
 def test_corrections_made_through_the_api_appear_in_every_format(user, read_now, api):
     document = read_now(user, "订单 order.png", encode(_report_with_chinese()))
     line = Line.objects.get(page__document=document, text__startswith="Deliveries arrive")
-    # PP-OCRv5 reads 强 here as its traditional form 強: the kind of slip staff correct.
+    # A correction of the Chinese line whatever was read (PP-OCRv5 mobile read 强 as 強 here).
     chinese = Line.objects.get(page__document=document, text__startswith=CHINESE[:3])
     cell = TableCell.objects.get(table__page__document=document, text="Toner")
     for path, text in [

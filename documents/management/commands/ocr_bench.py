@@ -82,7 +82,8 @@ def engine_run(spec: str) -> EngineRun:
     settings_ = {"quick_read": quick_read, "text_models": text_models}
     if base == "default":
         return EngineRun(None, None, parsed, **settings_)
-    if base == "paddle":
+    if base == "paddle":  # the stock reference: PaddleOCR's own models, in Paddle format
+        settings_["text_models"] = text_models or "ppocrv5_mobile"
         return EngineRun("paddle", "f32", parsed, **settings_)
     backend, _, precision = base.partition(":")
     if backend not in BACKENDS or precision not in PRECISIONS:
