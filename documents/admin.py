@@ -255,7 +255,8 @@ class RuntimeSettingsForm(forms.ModelForm):
         data = super().clean()
         config = runtime_config()
         text_models = data.get("text_models") or config.text_models
-        missing = [m for m in pipeline_models("ocr", text_models) if m not in models_installed()]
+        installed = models_installed()
+        missing = [m for m in pipeline_models("ocr", text_models) if m not in installed]
         if missing:
             raise forms.ValidationError(
                 {"text_models": f"needs {', '.join(missing)}: python manage.py ocr_models install"}

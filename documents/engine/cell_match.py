@@ -35,8 +35,8 @@ def match_lines_to_cells(
     matched: dict[int, list[int]] = {}
     for i, line in enumerate(np.asarray(line_boxes, dtype=np.float32)):
         shares = [_share_inside(line, cell) for cell in cell_boxes]
-        best = int(np.argmax(shares)) if shares else 0
-        if not shares or shares[best] < _MIN_SHARE_INSIDE:
+        best = int(np.argmax(shares))
+        if shares[best] < _MIN_SHARE_INSIDE:
             best = min(range(len(cell_boxes)), key=lambda j: distance(cell_boxes[j], line))
         matched.setdefault(best, []).append(i)
     if cell_sort_by_y_projection:

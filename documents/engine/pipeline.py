@@ -27,11 +27,11 @@ from .registry import (
     DOC_LAYOUT_MODEL,
     NOT_ON_OUR_BACKENDS,
     OPTION_MODELS,
-    TEXT_MODELS,
     how_to_add,
     installed_models,
     option_model,
     pipeline_models,
+    text_model_set,
 )
 from .types import PIPELINES, PageResult
 
@@ -169,7 +169,7 @@ def quick_reader_for(backend: str, quick_read: bool, installed: Collection[str])
 
 class Engine:
     def __init__(self, config: EngineConfig) -> None:
-        pipeline_models("ocr", config.text_models)  # an unknown set fails here, not on a page
+        self.text = text_model_set(config.text_models)  # an unknown set fails here, not on a page
         self.backend = backend_in_force(
             config.backend, config.precision, config.device, config.threads, config.cache_dir
         )
@@ -206,8 +206,7 @@ class Engine:
             from .seals import find_seals_in_layout
             from .table_crop import crop_tables_to_content
 
-            text = TEXT_MODELS[self.config.text_models]
-            config = pipeline_config(name, self.models_dir, installed, self.backend, text)
+            config = pipeline_config(name, self.models_dir, installed, self.backend, self.text)
             predictor = create_pipeline(config=copy.deepcopy(config))
             if self.quick_reader(installed):
                 sureness = Sureness(

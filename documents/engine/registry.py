@@ -233,13 +233,16 @@ _PIPELINE_EXTRA_MODELS: dict[str, tuple[str, ...]] = {
 }
 
 
+def text_model_set(name: str) -> TextModels:
+    """The text models of the set called `name`; EngineError for a name the engine does not know."""
+    if name not in TEXT_MODELS:
+        raise EngineError(f"unknown text models {name!r}: choose one of {', '.join(TEXT_MODELS)}")
+    return TEXT_MODELS[name]
+
+
 def pipeline_models(pipeline: str, text_models: str = DEFAULT_TEXT_MODELS) -> tuple[str, ...]:
     """The models `pipeline` cannot run without, reading text with the `text_models` set."""
-    if text_models not in TEXT_MODELS:
-        raise EngineError(
-            f"unknown text models {text_models!r}: choose one of {', '.join(TEXT_MODELS)}"
-        )
-    models = TEXT_MODELS[text_models]
+    models = text_model_set(text_models)
     return (models.det, models.rec, *_PIPELINE_EXTRA_MODELS[pipeline])
 
 
