@@ -376,3 +376,105 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.page}: {self.after[:40]!r}"
+
+
+class IntakeFolder(models.Model):
+    """A folder scanners drop files into: each file becomes a document like an upload, and the
+    results can be written back to an output folder (documents/intake/)."""
+
+    class WriteWhen(models.TextChoices):
+        DONE = "done", "when OCR is done"
+        REVIEWED = "reviewed", "once the document is marked reviewed"
+
+    path = models.CharField(
+        max_length=500,
+        unique=True,
+        help_text="Absolute path on the server that runs `serve`; a Windows folder seen from "
+        "WSL2 is /mnt/c/...",
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_folders"
+    )
+    owner_subfolders = models.BooleanField(
+        default=False,
+        help_text="Files in <path>/<username>/ belong to that user; files in <path> itself to "
+        "the owner.",
+    )
+    pipeline = models.CharField(
+        max_length=16,
+        choices=Pipeline.choices,
+        blank=True,
+        help_text="Blank: the runtime settings' default.",
+    )
+    options = models.JSONField(
+        default=dict, blank=True, help_text='Pipeline flags, e.g. {"use_seal_recognition": true}.'
+    )
+    output_path = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Where the results are written, under each original's name (blank: nowhere).",
+    )
+    output_formats = models.JSONField(
+        default=list, blank=True, help_text='Export formats written, e.g. ["pdf", "txt"].'
+    )
+    write_when = models.CharField(max_length=10, choices=WriteWhen.choices, default=WriteWhen.DONE)
+    enabled = models.BooleanField(default=True)
+    # What the watcher (manage.py watch_folders) last saw, for the admin and /api/status/.
+    scanned_at = models.DateTimeField(null=True, blank=True)
+    files_waiting = models.PositiveIntegerField(
+        default=0, help_text="Files seen and not taken yet (still being written, or held back)."
+    )
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class IntakeFile(models.Model):
+    """A file taken from an intake folder: what became of it and where the original is now."""
+
+    class State(models.TextChoices):
+        INGESTED = "ingested", "became a document"
+        DUPLICATE = "duplicate", "same content as an earlier file"
+        FAILED = "failed", "refused"
+
+    folder = models.ForeignKey(IntakeFolder, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(
+        max_length=500, help_text="Where it was found, relative to the folder: alice/scan.pdf"
+    )
+    sha256 = models.CharField(max_length=64)
+    state = models.CharField(max_length=10, choices=State.choices)
+    # The document it became (or, for a duplicate, the earlier file's); deleting the document
+    # forgets the file, so the same content dropped again is read again.
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="intake_files"
+    )
+    moved_to = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Where the original is now, relative to the folder (blank: not moved yet).",
+    )
+    error = models.TextField(blank=True, help_text="Why it was refused.")
+    written_at = models.DateTimeField(
+        null=True, blank=True, help_text="When its results were last written to the output."
+    )
+    write_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # The same content is read once per folder, whatever its name.
+            models.UniqueConstraint(
+                fields=["folder", "sha256"],
+                condition=models.Q(state="ingested"),
+                name="intake_file_read_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
