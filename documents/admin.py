@@ -1,4 +1,5 @@
-"""The Django admin: documents with their pages and runs, the runtime settings row.
+"""The Django admin: documents with their pages and runs, the runtime settings row, and the
+intake folders (documents/intake/admin.py, registered by importing it here).
 
 django-q2 registers its own task, failure, schedule and queue pages; DRF's authtoken app its
 token page. Actions call the same services as the API.
@@ -21,6 +22,7 @@ from .engine.registry import pipeline_models
 from .exports import FORMATS
 from .exports.errors import ExportError
 from .exports.views import MAX_DOCUMENTS_PER_ZIP, zip_download
+from .intake import admin as intake_admin  # noqa: F401  (registers its pages)
 from .models import Correction, Document, OcrRun, Page, RuntimeSettings
 from .selectors import models_installed, runtime_config
 

@@ -389,8 +389,9 @@ class IntakeFolder(models.Model):
     path = models.CharField(
         max_length=500,
         unique=True,
-        help_text="Absolute path on the server that runs `serve`; a Windows folder seen from "
-        "WSL2 is /mnt/c/...",
+        help_text="Absolute path on the server that runs `serve` (a Windows folder seen from "
+        "WSL2: /mnt/c/...). Files taken move to done/ in it, or to failed/ with a .error.txt "
+        "saying why.",
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_folders"

@@ -190,6 +190,12 @@ MAX_WAITING_PAGES = env_int("OCRSITE_MAX_WAITING_PAGES", 1000)
 # The synchronous /ocr endpoint: pages per request, and how long the request waits for the queue.
 SYNC_OCR_MAX_PAGES = env_int("OCRSITE_SYNC_OCR_MAX_PAGES", 10)
 SYNC_OCR_WAIT_S = env_int("OCRSITE_SYNC_OCR_WAIT_S", 110)
+# Intake folders (manage.py integrations): seconds between two looks at every folder, and how
+# long a file's size must stay the same before it is taken (a scanner may still be writing).
+INTAKE = {
+    "POLL_S": float(env("OCRSITE_INTAKE_POLL_S", "2")),
+    "STABLE_S": float(env("OCRSITE_INTAKE_STABLE_S", "5")),
+}
 PDF_DPI = env_int("OCRSITE_PDF_DPI", 200)
 MAX_PAGE_PIXELS = env_int("OCRSITE_MAX_PAGE_PIXELS", 40_000_000)
 

@@ -72,6 +72,29 @@ def _database_url() -> str:
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def manage_process(args: list[str], log_path: Path, **env: str) -> subprocess.Popen[bytes]:
+    """`python manage.py ARGS` in a process group of its own, on the test database and media,
+    logging to `log_path`."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "OCRSITE_MEDIA_DIR": str(settings.MEDIA_ROOT),
+        "OCRSITE_SECRET_KEY": settings.SECRET_KEY,  # messages are signed with it
+        "Q_CLUSTER_NAME": Conf.PREFIX,
+        "PYTHONUNBUFFERED": "1",
+        **env,
+    }
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+
 class Cluster:
     """`python manage.py qcluster` in a process group of its own, on the test database."""
 
@@ -82,24 +105,9 @@ class Cluster:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Cluster:
-        env = {
-            **os.environ,
-            "DATABASE_URL": _database_url(),
-            "OCRSITE_MEDIA_DIR": str(settings.MEDIA_ROOT),
-            "OCRSITE_SECRET_KEY": settings.SECRET_KEY,  # messages are signed with it
-            "Q_CLUSTER_NAME": self.name,
-            "PYTHONUNBUFFERED": "1",
-            **self.env,
-        }
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "manage.py", "qcluster"],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.process = manage_process(
+            ["qcluster"], self.log_path, Q_CLUSTER_NAME=self.name, **self.env
+        )
         return self
 
     def kill(self) -> None:

@@ -33,7 +33,7 @@ def test_serve_answers_probes_and_a_graceful_stop_loses_no_page(new_instance):
     ready = instance.wait_for("/readyz").json()
     assert ready["checks"] == {"database": "ok", "broker": "ok", "models": "ok", "workers": "ok"}
     children = _children(instance)
-    assert len(children) == 2  # gunicorn and the qcluster
+    assert len(children) == 3  # gunicorn, the qcluster and the intake folders
 
     response = instance.post_upload(token, "scan.tiff", _scan(), pipeline="ocr")
     assert response.status_code == 201, response.text

@@ -1,7 +1,7 @@
 """`manage.py serve`: the production command (`make run`, the systemd units).
 
-Runs gunicorn (config in deploy/gunicorn.conf.py) and `manage.py qcluster` as child processes and
-supervises them:
+Runs gunicorn (config in deploy/gunicorn.conf.py), `manage.py qcluster` and `manage.py
+integrations` (the intake folders) as child processes and supervises them:
 - SIGTERM or SIGINT: each child gets SIGTERM, which is a graceful stop for both (gunicorn lets
   requests in flight finish; the qcluster finishes the tasks its workers hold). A child still
   running after --stop-timeout seconds is killed with its process group; the ORM broker keeps an
@@ -43,20 +43,25 @@ def _stop_with_parent() -> None:
 
 
 def child_commands(only: str | None) -> dict[str, list[str]]:
+    manage = [sys.executable, str(Path(settings.BASE_DIR) / "manage.py")]
     commands = {
         "web": [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG)],
-        "worker": [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), "qcluster"],
+        "worker": [*manage, "qcluster"],
+        "integrations": [*manage, "integrations"],
     }
     return {name: argv for name, argv in commands.items() if only in (None, name)}
 
 
 class Command(BaseCommand):
-    help = "Run the web server (gunicorn) and the OCR queue (qcluster) with a graceful stop."
+    help = (
+        "Run the web server (gunicorn), the OCR queue (qcluster) and the intake folders' loop "
+        "with a graceful stop."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--only",
-            choices=["web", "worker"],
+            choices=["web", "worker", "integrations"],
             help="Run one part only (the systemd units run each part as its own service).",
         )
         parser.add_argument(
