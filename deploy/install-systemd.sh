@@ -8,6 +8,9 @@
 # --user         the account the services run as (default: ocrsite, a system account made here
 #                that can read the code but not change it)
 # --worker-only  scale-out host: the OCR queue only (DATABASE_URL and REDIS_URL in the env file)
+#
+# The intake folders' service writes only the folders listed in OCRSITE_FOLDERS in the env file:
+# add a folder there and run this script again.
 # --root DIR     a dry run: every file is written under DIR, and the commands that would change
 #                the system (accounts, ownership, systemctl, the database) are printed instead
 #
@@ -25,8 +28,8 @@ app_dir="$(dirname "$here")"
 user="ocrsite"
 render_to=""
 root=""
-units=(ocrsite.target ocrsite-web.service ocrsite-worker.service)
-services=(ocrsite-web.service ocrsite-worker.service)
+units=(ocrsite.target ocrsite-web.service ocrsite-worker.service ocrsite-integrations.service)
+services=(ocrsite-web.service ocrsite-worker.service ocrsite-integrations.service)
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -34,18 +37,20 @@ while [[ $# -gt 0 ]]; do
         --render-to) render_to="$2"; shift 2 ;;
         --root) root="$(realpath -m "$2")"; shift 2 ;;
         --worker-only) services=(ocrsite-worker.service); shift ;;
-        -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
 
 env_file="$root/etc/ocrsite/ocrsite.env"
 # The data folder: the env file's OCRSITE_DATA_DIR, else /var/lib/ocrsite.
-data_dir=""
-if [[ -r "$env_file" ]]; then
-    data_dir="$(sed -n 's/^[[:space:]]*OCRSITE_DATA_DIR=//p' "$env_file" | tail -n 1)"
-fi
+env_value() {  # env_value NAME: its last value in the env file, if any
+    [[ -r "$env_file" ]] && sed -n "s/^[[:space:]]*$1=//p" "$env_file" | tail -n 1
+}
+data_dir="$(env_value OCRSITE_DATA_DIR || true)"
 data_dir="${data_dir:-/var/lib/ocrsite}"
+# The intake and output folders the integrations service may write (space-separated).
+folders="$(env_value OCRSITE_FOLDERS || true)"
 
 render() {  # render DEST_DIR: the units and their sandbox drop-ins, filled in
     mkdir -p "$1"
@@ -53,10 +58,15 @@ render() {  # render DEST_DIR: the units and their sandbox drop-ins, filled in
     for unit in "${units[@]}"; do
         sed "${fill[@]}" "$here/systemd/$unit" >"$1/$unit"
     done
-    for service in ocrsite-web.service ocrsite-worker.service; do
+    for service in ocrsite-web.service ocrsite-worker.service ocrsite-integrations.service; do
         mkdir -p "$1/$service.d"
         sed "${fill[@]}" "$here/systemd/sandbox.conf" >"$1/$service.d/sandbox.conf"
     done
+    local writable=""
+    for folder in $folders; do writable+=" -$folder"; done  # "-": a missing folder is no error
+    printf '# From OCRSITE_FOLDERS in %s, by install-systemd.sh.\n[Service]\n%s\n' \
+        /etc/ocrsite/ocrsite.env "${writable:+ReadWritePaths=${writable# }}" \
+        >"$1/ocrsite-integrations.service.d/folders.conf"
 }
 
 if [[ -n "$render_to" ]]; then
@@ -162,5 +172,5 @@ run systemctl enable "${services[@]}" ocrsite.target
 run systemctl restart ocrsite.target
 [[ -n "$root" ]] && exit 0
 systemctl --no-pager --lines=5 status "${services[@]}" || true
-echo "Installed. Logs: journalctl -u ocrsite-web -u ocrsite-worker -f"
+echo "Installed. Logs: journalctl -u ocrsite-web -u ocrsite-worker -u ocrsite-integrations -f"
 echo "Commands on the installed site: sudo $here/manage.sh COMMAND (e.g. export_all DIR)"

@@ -7,7 +7,7 @@
   exception text) only to a signed-in admin.
 - `status`: for admins and their scripts (staff): library versions, OpenVINO devices, backend,
   device and precision in force, queue depth, the clusters with each worker's memory, the last
-  finished job.
+  finished job, and the intake folders (watched or not, files waiting, last error).
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ from rest_framework.response import Response
 
 from documents.engine.pipeline import quick_reader_for
 from documents.engine_settings import openvino_report
-from documents.models import OcrRun, Status
+from documents.intake.watch import HEARTBEAT_S
+from documents.models import IntakeFile, IntakeFolder, OcrRun, Status
 from documents.selectors import runtime_config
 
 # django-q2 saves each cluster's stats every 0.5 s with a 3 s expiry: older means it is gone.
@@ -154,6 +155,7 @@ def status(request: Request) -> Response:
                 "in_progress": broker.lock_size(),
             },
             "clusters": [_cluster(stat) for stat in live_clusters()],
+            "intake": _intake(),
             "ready": {"database": _check(_database), "models": _check(_models)},
         }
     )
@@ -207,6 +209,31 @@ def _last_finished_run() -> dict | None:
         "duration_s": run.duration,
         "ocr_seconds": run.ocr_seconds,
         "seconds_per_page": round(run.duration / pages, 3) if pages and run.duration else None,
+    }
+
+
+def _intake() -> dict:
+    """Each enabled folder as the watcher (manage.py integrations) last reported it; `watched`
+    is false when its last report is too old (the watcher is not running, or is stuck)."""
+    now = timezone.now()
+    folders = IntakeFolder.objects.filter(enabled=True).select_related("owner")
+    return {
+        "folders": [
+            {
+                "path": folder.path,
+                "owner": folder.owner.get_username(),
+                "watched": bool(
+                    folder.scanned_at
+                    and (now - folder.scanned_at).total_seconds() < 4 * HEARTBEAT_S
+                ),
+                "scanned_at": folder.scanned_at,
+                "files_waiting": folder.files_waiting,
+                "last_error": folder.last_error or None,
+                "last_error_at": folder.last_error_at,
+            }
+            for folder in folders
+        ],
+        "write_errors": IntakeFile.objects.exclude(write_error="").count(),
     }
 
 

@@ -23,7 +23,8 @@ DEPLOY = REPO / "deploy"
 WINDOWS = DEPLOY / "windows"
 SHELL_SCRIPTS = sorted(DEPLOY.rglob("*.sh"))
 POWERSHELL_SCRIPTS = sorted([*WINDOWS.glob("*.ps1"), *WINDOWS.glob("*.psm1")])
-UNITS = ("ocrsite.target", "ocrsite-web.service", "ocrsite-worker.service")
+SERVICES = ("ocrsite-web.service", "ocrsite-worker.service", "ocrsite-integrations.service")
+UNITS = ("ocrsite.target", *SERVICES)
 
 
 @pytest.mark.parametrize("script", SHELL_SCRIPTS, ids=lambda p: p.name)
@@ -92,7 +93,7 @@ def test_systemd_units_pass_systemd_analyze_verify(tmp_path: Path):
 
 
 @pytest.mark.skipif(not shutil.which("systemd-analyze"), reason="systemd-analyze not installed")
-@pytest.mark.parametrize("service", ["ocrsite-web.service", "ocrsite-worker.service"])
+@pytest.mark.parametrize("service", SERVICES)
 def test_services_run_sandboxed_as_an_account_of_their_own(tmp_path: Path, service: str):
     """systemd's own rating of the units with their sandbox drop-in, as installed: 9.6
     ("UNSAFE") before the sandbox; at most 2.0 ("OK") now."""
@@ -110,6 +111,20 @@ def test_services_run_sandboxed_as_an_account_of_their_own(tmp_path: Path, servi
     exposure = re.search(r"Overall exposure level for \S+: ([\d.]+)", done.stdout + done.stderr)
     assert exposure, done.stdout + done.stderr
     assert float(exposure.group(1)) <= 2.0, done.stdout
+
+
+def test_the_integrations_service_may_write_the_folders_the_env_file_lists(tmp_path: Path):
+    env_file = tmp_path / "etc" / "ocrsite" / "ocrsite.env"
+    env_file.parent.mkdir(parents=True)
+    env_file.write_text("OCRSITE_FOLDERS=/mnt/c/Scans /srv/scans-out\n")
+    units = tmp_path / "units"
+    subprocess.run(
+        [str(DEPLOY / "install-systemd.sh"), "--root", str(tmp_path), "--render-to", str(units)],
+        check=True,
+    )
+    folders = (units / "ocrsite-integrations.service.d" / "folders.conf").read_text()
+    assert "ReadWritePaths=-/mnt/c/Scans -/srv/scans-out" in folders.splitlines()
+    assert not (units / "ocrsite-web.service.d" / "folders.conf").exists()
 
 
 def test_manage_sh_reads_the_env_file_as_systemd_does(tmp_path: Path):
