@@ -3,6 +3,7 @@ taken from them (read-only: the watcher writes them). Registered by documents/ad
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django import forms
@@ -68,7 +69,12 @@ class IntakeFolderForm(forms.ModelForm):
 
 
 def _absolute(value: str, what: str) -> str:
-    path = Path(value.strip())
+    """The path as given, or a Windows drive path (C:\\Scans) as WSL2 sees it (/mnt/c/Scans)."""
+    value = value.strip()
+    if drive := re.match(r"([A-Za-z]):[\\/]", value):
+        rest = value[3:].replace("\\", "/")
+        value = f"/mnt/{drive[1].lower()}/{rest}"
+    path = Path(value)
     if not path.is_absolute():
         raise forms.ValidationError(f"the {what} must be an absolute path, e.g. /mnt/c/Scans")
     return str(path)

@@ -60,6 +60,8 @@ def test_folders_that_could_not_work_are_refused(admin_client, user, tmp_path):
     assert "absolute path" in errors(admin_client.post(ADD, form("scans", user)))["path"]
     missing = errors(admin_client.post(ADD, form(tmp_path / "nowhere", user)))
     assert "is not a folder on this server" in missing["path"]
+    windows = errors(admin_client.post(ADD, form("C:\\Scans\\Intake", user)))
+    assert windows["path"] == "/mnt/c/Scans/Intake is not a folder on this server"
     (tmp_path / "other" / "inner").mkdir(parents=True)
     overlap = errors(admin_client.post(ADD, form(tmp_path / "other" / "inner", user)))
     assert "overlaps the intake folder" in overlap["path"]
