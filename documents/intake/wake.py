@@ -39,18 +39,19 @@ class Wake:
         for directory in directories:
             self._libc.inotify_add_watch(self._fd, os.fsencode(directory), _EVENTS)
 
-    def wait(self, timeout: float) -> None:
-        """Sleep up to `timeout` seconds, less when a watched directory changes."""
+    def wait(self, timeout: float) -> bool:
+        """Sleep up to `timeout` seconds, less when a watched directory changes (True then)."""
         if self._fd < 0:
             time.sleep(timeout)
-            return
+            return False
         ready, _, _ = select.select([self._fd], [], [], timeout)
         if ready:
             try:
-                while os.read(self._fd, 65536):
+                while os.read(self._fd, 65536):  # the events themselves do not matter
                     pass
             except BlockingIOError:
                 pass
+        return bool(ready)
 
     def close(self) -> None:
         if self._fd >= 0:
