@@ -554,13 +554,11 @@ def test_installer_dry_run_writes_everything_under_the_root_and_changes_nothing_
     assert "OCRSITE_DATA_DIR=/var/lib/ocrsite" in env_file.read_text()
     assert oct((tmp_path / "var/lib/ocrsite").stat().st_mode & 0o777) == "0o700"
     assert (etc / "systemd/journald.conf.d/ocrsite.conf").exists()
-    for unit in ("ocrsite.target", "ocrsite-web.service", "ocrsite-worker.service"):
+    services = ("ocrsite-web.service", "ocrsite-worker.service", "ocrsite-integrations.service")
+    for unit in ("ocrsite.target", *services):
         assert "@" not in (etc / "systemd/system" / unit).read_text().replace("@system-service", "")
     plan = done.stdout
-    assert (
-        "would run: systemctl enable ocrsite-web.service ocrsite-worker.service ocrsite.target"
-        in plan
-    )
+    assert f"would run: systemctl enable {' '.join(services)} ocrsite.target" in plan
     assert "would run: systemctl restart ocrsite.target" in plan
     assert "would run: env OCRSITE_SERVICE_USER=ocrsite" in plan
     written = {p.relative_to(tmp_path).parts[0] for p in tmp_path.iterdir()}
