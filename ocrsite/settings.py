@@ -85,6 +85,9 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in env("OCRSITE_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
+# The address users reach the site at, e.g. https://ocr.example.org: webhooks send links to a
+# document with it (without it, the links are paths such as /documents/12).
+PUBLIC_URL = env("OCRSITE_PUBLIC_URL", "").strip().rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
