@@ -289,6 +289,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the webhook events, whether a field holds one (a delivery's) or a list.
+    "ENUM_NAME_OVERRIDES": {"WebhookEventEnum": "documents.models.WebhookEvent"},
 }
 
 LOGIN_URL = "/admin/login/"
