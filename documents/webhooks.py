@@ -39,7 +39,7 @@ from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Document, IntakeFile, IntakeFolder, Webhook, WebhookDelivery
+from .models import Document, IntakeFile, Webhook, WebhookDelivery
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +55,6 @@ CLAIM_LEASE_S = CONNECT_TIMEOUT_S + READ_TIMEOUT_S + 60
 BATCH = 16
 SENDERS = 8
 USER_AGENT = "ocrsite-webhooks/1"
-INGESTED = IntakeFile.State.INGESTED
 ERROR_BODY_CHARS = 200
 STATUS_LATEST = 5
 
@@ -69,38 +68,33 @@ def document_event(document_id: int, event: str) -> int:
     """Record `event` for the webhooks of the document (its owner's, its intake folder's);
     returns how many deliveries were recorded. Call it in the transaction that made the
     change, once per real change. The /ocr endpoint's ephemeral documents tell no one."""
+    document = Document.objects.select_related("owner").get(pk=document_id)
+    if document.ephemeral:
+        return 0
     # A folder's duplicate files point at the earlier document too: only the file that became
-    # the document counts (both conditions in one Q, so on the same joined row).
-    from_folder = Q(folder__files__document=document_id, folder__files__state=INGESTED)
+    # the document counts.
+    taken_from = IntakeFile.objects.filter(document=document, state=IntakeFile.State.INGESTED)
     hooks = [
         hook
-        for hook in Webhook.objects.filter(active=True)
-        .filter(Q(owner__documents=document_id) | from_folder)
-        .distinct()
+        for hook in Webhook.objects.filter(active=True).filter(
+            Q(owner=document.owner_id) | Q(folder__in=taken_from.values("folder"))
+        )
         if event in hook.events
     ]
     if not hooks:
         return 0
-    document = Document.objects.select_related("owner").get(pk=document_id)
-    if document.ephemeral:
-        return 0
     now = timezone.now()
-    folder = (
-        IntakeFolder.objects.filter(files__document=document, files__state=INGESTED)
-        .values_list("path", flat=True)
-        .first()
-    )
+    folder = taken_from.values_list("folder__path", flat=True).first()
     deliveries = []
     for hook in hooks:
         uid = uuid.uuid4()
-        payload = _payload(document, event, now, uid, folder)
         deliveries.append(
             WebhookDelivery(
                 uid=uid,
                 webhook=hook,
                 event=event,
                 document=document,
-                payload=payload,
+                payload=_payload(document, event, now, uid, folder),
                 next_try_at=now,
             )
         )
