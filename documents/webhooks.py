@@ -145,10 +145,10 @@ class Outcome:
 def deliver_due(*, now: datetime | None = None, limit: int = BATCH) -> int:
     """Send the deliveries due at `now` (default: now), at most `limit`; returns how many were
     tried. Safe to call from several processes at once: each try is claimed first, so it is
-    sent by one of them."""
+    sent by one of them. An inactive webhook's deliveries wait until it is active again."""
     now = now or timezone.now()
     due = WebhookDelivery.objects.filter(
-        state=WebhookDelivery.State.PENDING, next_try_at__lte=now
+        state=WebhookDelivery.State.PENDING, next_try_at__lte=now, webhook__active=True
     ).order_by("next_try_at", "pk")
     claimed = [d for d in due.select_related("webhook")[:limit] if _claim(d, now)]
     if not claimed:
@@ -262,13 +262,14 @@ def deliveries_retry(deliveries: QuerySet[WebhookDelivery]) -> int:
 
 
 def delivery_status() -> dict:
-    """For /api/status/: deliveries waiting to be sent (failing ones among them, with why)
-    and given up, each list with the latest few."""
+    """For /api/status/: deliveries waiting to be sent (failing ones among them, with why),
+    held by an inactive webhook, and given up; the latest few failing and given up."""
     pending = WebhookDelivery.objects.filter(state=WebhookDelivery.State.PENDING)
-    failing = pending.exclude(last_error="")
+    failing = pending.filter(webhook__active=True).exclude(last_error="")
     given_up = WebhookDelivery.objects.filter(state=WebhookDelivery.State.GIVEN_UP)
     return {
-        "waiting": pending.count(),
+        "waiting": pending.filter(webhook__active=True).count(),
+        "paused": pending.filter(webhook__active=False).count(),
         "failing": failing.count(),
         "given_up": given_up.count(),
         "latest_failing": _latest(failing),

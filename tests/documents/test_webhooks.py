@@ -269,6 +269,24 @@ def test_an_unreachable_url_is_recorded_then_given_up(idle_queue, user, admin_cl
     assert (delivery.state, delivery.attempts) == ("given_up", webhooks.MAX_ATTEMPTS + 1)
 
 
+def test_the_admin_registers_a_folder_hook_with_a_generated_secret(admin_client, user, tmp_path):
+    folder = IntakeFolder.objects.create(path=str(tmp_path), owner=user)
+    form = {"url": "https://example.org/scans", "events": ["done", "failed"], "active": "on"}
+    response = admin_client.post("/admin/documents/webhook/add/", {**form, "folder": folder.pk})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    hook = Webhook.objects.get()
+    assert (hook.folder, hook.owner, hook.events) == (folder, None, ["done", "failed"])
+    assert len(hook.secret) == 64
+    page = admin_client.get(f"/admin/documents/webhook/{hook.pk}/change/").content.decode()
+    assert hook.secret in page  # shown to the admin, to give to the receiver
+
+    for extra in ({}, {"folder": folder.pk, "owner": user.pk}):
+        response = admin_client.post("/admin/documents/webhook/add/", {**form, **extra})
+        assert response.status_code == 200
+        assert "set exactly one of them" in response.content.decode()
+    assert Webhook.objects.count() == 1
+
+
 def test_the_api_registers_lists_and_deletes_only_the_callers_webhooks(api, other_api, client):
     response = api.post(
         "/api/webhooks/",
@@ -349,7 +367,7 @@ def test_a_folder_hook_is_called_for_the_documents_from_its_folder(
 
 def test_an_ephemeral_document_and_an_inactive_hook_tell_no_one(idle_queue, user, receiver):
     Webhook.objects.create(owner=user, url=receiver.url)
-    Webhook.objects.create(owner=user, url=receiver.url, active=False)
+    paused = Webhook.objects.create(owner=user, url=receiver.url, active=False)
     ephemeral = services.document_create(
         owner=user, upload=SimpleUploadedFile("sync.png", files.png()), ephemeral=True
     )
@@ -362,6 +380,16 @@ def test_an_ephemeral_document_and_an_inactive_hook_tell_no_one(idle_queue, user
 
     services.document_mark_reviewed(document=queued_document(user))
     assert WebhookDelivery.objects.count() == 1  # the active hook's
+    # A hook made inactive holds its deliveries until it is active again.
+    Webhook.objects.filter(pk=paused.pk).update(active=True)
+    services.document_mark_reviewed(document=queued_document(user, "second.png"))
+    Webhook.objects.filter(pk=paused.pk).update(active=False)
+    assert webhooks.deliver_due() == 2
+    status = webhooks.delivery_status()
+    assert (status["waiting"], status["paused"]) == (0, 1)
+    Webhook.objects.filter(pk=paused.pk).update(active=True)
+    assert webhooks.deliver_due() == 1
+    assert len(receiver.requests) == 3
 
 
 def test_a_try_is_claimed_by_one_sender(idle_queue, user, receiver):
