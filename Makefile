@@ -71,7 +71,7 @@ test: setup $(DEV_STAMP) chromium
 SERVICES_ENV := DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/0}
 test-services: setup $(DEV_STAMP)
-	$(SERVICES_ENV) $(PY) -m pytest tests/documents tests/api tests/deploy
+	$(SERVICES_ENV) $(PY) -m pytest tests/documents tests/api tests/deploy tests/intake
 
 lint: $(DEV_STAMP)
 	$(PY) -m ruff check .

@@ -1,5 +1,6 @@
-"""The Django admin: documents with their pages and runs, the runtime settings row, and the
-intake folders (documents/intake/admin.py, registered by importing it here).
+"""The Django admin: documents with their pages and runs, the runtime settings row, webhooks and
+their deliveries, and the intake folders (documents/intake/admin.py, registered by importing it
+here).
 
 django-q2 registers its own task, failure, schedule and queue pages; DRF's authtoken app its
 token page. Actions call the same services as the API.
@@ -12,18 +13,29 @@ from collections.abc import Callable
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
 
-from . import services
+from . import services, webhooks
 from .api.errors import ApplicationError
 from .engine.registry import pipeline_models
 from .exports import FORMATS
 from .exports.errors import ExportError
 from .exports.views import MAX_DOCUMENTS_PER_ZIP, zip_download
 from .intake import admin as intake_admin  # noqa: F401  (registers its pages)
-from .models import Correction, Document, OcrRun, Page, RuntimeSettings
+from .models import (
+    Correction,
+    Document,
+    OcrRun,
+    Page,
+    RuntimeSettings,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
+)
 from .selectors import models_installed, runtime_config
 
 
@@ -315,3 +327,75 @@ class RuntimeSettingsAdmin(admin.ModelAdmin):
         """Straight to the one row's form."""
         row = RuntimeSettings.load()
         return redirect("admin:documents_runtimesettings_change", row.pk)
+
+
+class WebhookForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")
+    events = forms.MultipleChoiceField(
+        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Webhook
+        fields = ["url", "owner", "folder", "events", "active", "secret"]
+
+
+@admin.register(Webhook)
+class WebhookAdmin(admin.ModelAdmin):
+    """A user's hook (owner) or an intake folder's (folder): exactly one of the two."""
+
+    form = WebhookForm
+    list_display = ["id", "url", "owner", "folder", "events", "active", "deliveries_link",
+                    "created_at"]  # fmt: skip
+    list_filter = ["active", "created_at"]
+    search_fields = ["url", "owner__username", "folder__path"]
+    raw_id_fields = ["owner"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Webhook]:
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("owner", "folder")
+            .annotate(
+                failing=Count(
+                    "deliveries",
+                    filter=Q(deliveries__state=WebhookDelivery.State.GIVEN_UP)
+                    | Q(deliveries__state=WebhookDelivery.State.PENDING)
+                    & ~Q(deliveries__last_error=""),
+                )
+            )
+        )
+
+    @admin.display(description="deliveries failing or given up")
+    def deliveries_link(self, obj: Webhook) -> str:
+        changelist = reverse("admin:documents_webhookdelivery_changelist")
+        return format_html(
+            '<a href="{}?webhook__id__exact={}">{}</a>', changelist, obj.pk, obj.failing
+        )
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "event", "webhook", "document_id", "state", "attempts",
+                    "last_status", "short_error", "next_try_at", "delivered_at"]  # fmt: skip
+    list_filter = ["state", "event", "created_at"]
+    search_fields = ["webhook__url", "last_error", "uid"]
+    list_select_related = ["webhook"]
+    readonly_fields = ["uid", "webhook", "event", "document", "payload", "state", "attempts",
+                       "next_try_at", "last_try_at", "last_status", "last_error", "delivered_at",
+                       "created_at"]  # fmt: skip
+    actions = ["retry_now"]
+
+    @admin.display(description="last error")
+    def short_error(self, obj: WebhookDelivery) -> str:
+        return obj.last_error[:80]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # deliveries are made by the events themselves
+
+    @admin.action(description="Send the selected deliveries again now", permissions=["change"])
+    def retry_now(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
+        count = webhooks.deliveries_retry(queryset)
+        self.message_user(
+            request, f"{count} delivery(ies) will be sent at the next round (within seconds)."
+        )

@@ -7,7 +7,8 @@
   exception text) only to a signed-in admin.
 - `status`: for admins and their scripts (staff): library versions, OpenVINO devices, backend,
   device and precision in force, queue depth, the clusters with each worker's memory, the last
-  finished job, and the intake folders (watched or not, files waiting, last error).
+  finished job, the intake folders (watched or not, files waiting, last error), and webhook
+  deliveries waiting, failing and given up.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from documents import webhooks
 from documents.engine.pipeline import quick_reader_for
 from documents.engine_settings import openvino_report
 from documents.intake.watch import HEARTBEAT_S
@@ -135,7 +137,8 @@ def live_clusters() -> list[Stat]:
     operation_id="status",
     responses={200: OpenApiTypes.OBJECT},
     description="Versions, OpenVINO devices, engine settings in force, queue depth, clusters "
-    "with each worker's memory, and the last finished run with its speed.",
+    "with each worker's memory, the last finished run with its speed, and webhook deliveries "
+    "waiting, failing (with the last error) and given up.",
 )
 @api_view(["GET"])
 @permission_classes([IsAdminUser])
@@ -156,6 +159,7 @@ def status(request: Request) -> Response:
             },
             "clusters": [_cluster(stat) for stat in live_clusters()],
             "intake": _intake(),
+            "webhooks": webhooks.delivery_status(),
             "ready": {"database": _check(_database), "models": _check(_models)},
         }
     )

@@ -7,10 +7,12 @@ show. Pages keep PaddleOCR's raw page result as JSON, so nothing the engine said
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 
 from .engine.registry import TEXT_MODELS
@@ -479,3 +481,113 @@ class IntakeFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WebhookEvent(models.TextChoices):
+    DONE = "done", "OCR done"
+    FAILED = "failed", "OCR failed"
+    REVIEWED = "reviewed", "marked reviewed"
+
+
+def all_webhook_events() -> list[str]:
+    return list(WebhookEvent.values)
+
+
+class Webhook(models.Model):
+    """A URL told about documents (documents/webhooks.py): a user's, for the documents they
+    own, or an intake folder's, for the documents made from its files."""
+
+    url = models.URLField(
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text="Called with POST and a signed JSON body; http or https.",
+    )
+    secret = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Shared with the receiver, which checks the signature with it; left blank, "
+        "one is generated.",
+    )
+    events = models.JSONField(
+        default=all_webhook_events,
+        help_text='Which of "done", "failed", "reviewed" are sent.',
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhooks",
+        help_text="A user's hook: called for the documents this user owns.",
+    )
+    folder = models.ForeignKey(
+        IntakeFolder,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhooks",
+        help_text="An intake folder's hook: called for the documents made from its files.",
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=False, folder__isnull=True)
+                | models.Q(owner__isnull=True, folder__isnull=False),
+                name="webhook_owner_or_folder",
+                violation_error_message="A webhook belongs to a user or to an intake folder: "
+                "set exactly one of them.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.secret:
+            self.secret = secrets.token_hex(32)
+        super().save(*args, **kwargs)
+
+
+class WebhookDelivery(models.Model):
+    """One event for one webhook: written in the transaction that changed the document (an
+    outbox), then sent and retried by webhooks.deliver_due until it is delivered or given up."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "waiting to be sent"
+        DELIVERED = "delivered", "delivered"
+        GIVEN_UP = "given_up", "given up"
+
+    uid = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, help_text="Sent as `delivery`."
+    )
+    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
+    event = models.CharField(max_length=10, choices=WebhookEvent.choices)
+    # The document may be deleted before its delivery is sent: the payload keeps its id.
+    document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payload = models.JSONField(help_text="The body sent, as it was when the event happened.")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_try_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it is sent next (pending deliveries only)."
+    )
+    last_try_at = models.DateTimeField(null=True, blank=True)
+    last_status = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The receiver's HTTP status at the last try."
+    )
+    last_error = models.TextField(blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "webhook deliveries"
+        indexes = [models.Index(fields=["state", "next_try_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event} to {self.webhook}"

@@ -30,6 +30,7 @@ from .models import (
     Status,
     Table,
     TableCell,
+    Webhook,
 )
 
 User = AbstractBaseUser | AnonymousUser
@@ -353,3 +354,10 @@ def next_page() -> Page | None:
         .order_by("-run__priority", "enqueued_at", "document_id", "number")
         .first()
     )
+
+
+def webhook_own(*, user: User) -> QuerySet[Webhook]:
+    """The webhooks `user` registered (an intake folder's are the admin's to see)."""
+    if not user.is_authenticated:
+        return Webhook.objects.none()
+    return Webhook.objects.filter(owner=user)

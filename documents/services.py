@@ -37,7 +37,7 @@ from django_q.signing import SignedPackage
 from django_q.tasks import async_task
 from PIL import Image
 
-from . import corrections
+from . import corrections, webhooks
 from .api.errors import ApplicationError
 from .engine import pages as page_files
 from .engine.errors import BadImageError, EngineError, TooManyPixelsError
@@ -54,6 +54,7 @@ from .models import (
     Status,
     Table,
     TableCell,
+    WebhookEvent,
 )
 from .selectors import (
     RuntimeConfig,
@@ -315,12 +316,10 @@ def _runs_cancel(*, document: Document, reason: str) -> None:
 @transaction.atomic
 def document_mark_reviewed(*, document: Document, reviewed: bool = True) -> Document:
     """Marking a document reviewed marks all its pages; unmarking only the document."""
-    now = timezone.now()
-    document.reviewed = reviewed
-    document.reviewed_at = now if reviewed else None
-    document.save(update_fields=["reviewed", "reviewed_at", "updated_at"])
+    _document_set_reviewed(document.pk, reviewed)
     if reviewed:
         document.pages.update(reviewed=True)
+    document.refresh_from_db()
     return document
 
 
@@ -330,12 +329,22 @@ def page_mark_reviewed(*, page: Page, reviewed: bool = True) -> Page:
     page.reviewed = reviewed
     page.save(update_fields=["reviewed"])
     all_reviewed = not page.document.pages.filter(reviewed=False).exists()
-    Document.objects.filter(pk=page.document_id).update(
-        reviewed=all_reviewed,
-        reviewed_at=timezone.now() if all_reviewed else None,
-        updated_at=timezone.now(),
-    )
+    _document_set_reviewed(page.document_id, all_reviewed)
     return page
+
+
+def _document_set_reviewed(document_id: int, reviewed: bool) -> None:
+    """Set the document's flag where it changes (a reviewed document marked again keeps its
+    time); becoming reviewed is the webhooks' "reviewed" event. The conditional UPDATE decides
+    the change, so two people marking at once record one event."""
+    now = timezone.now()
+    changed = (
+        Document.objects.filter(pk=document_id)
+        .exclude(reviewed=reviewed)
+        .update(reviewed=reviewed, reviewed_at=now if reviewed else None, updated_at=now)
+    )
+    if changed and reviewed:
+        webhooks.document_event(document_id, WebhookEvent.REVIEWED)
 
 
 def document_delete(*, document: Document) -> None:
@@ -582,6 +591,7 @@ def _run_count(page: Page, *, failed: bool, seconds: float) -> None:
     now = timezone.now()
     OcrRun.objects.filter(pk=run.pk).update(status=status, error=error, finished_at=now)
     Document.objects.filter(pk=run.document_id).update(status=status, error=error, updated_at=now)
+    webhooks.document_event(run.document_id, status)  # every run that ends is an event
 
 
 def pages_recover_stalled(*, stale_after: float | None = None) -> int:

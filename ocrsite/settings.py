@@ -85,6 +85,9 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in env("OCRSITE_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
+# The address users reach the site at, e.g. https://ocr.example.org: webhooks send links to a
+# document with it (without it, the links are paths such as /documents/12).
+PUBLIC_URL = env("OCRSITE_PUBLIC_URL", "").strip().rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -292,6 +295,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for the webhook events, whether a field holds one (a delivery's) or a list.
+    "ENUM_NAME_OVERRIDES": {"WebhookEventEnum": "documents.models.WebhookEvent"},
 }
 
 LOGIN_URL = "/admin/login/"

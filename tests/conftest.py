@@ -22,6 +22,8 @@ import pytest
 from django.conf import settings
 from django_q.conf import Conf
 
+from tests.receiver import Receiver
+
 ROOT = Path(__file__).resolve().parents[1]
 CLUSTER_NAME = f"ocrsite-test-{os.getpid()}"
 SERVICES = bool(os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"))
@@ -157,6 +159,14 @@ def cluster(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> 
     running = Cluster(log, CLUSTER_NAME, {"OCRSITE_WORKERS": "1"}).start()
     yield running
     running.stop()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    """A webhook receiver on loopback (tests/receiver.py)."""
+    running = Receiver()
+    yield running
+    running.close()
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.validators import URLValidator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -24,6 +25,9 @@ from documents.models import (
     Status,
     Table,
     TableCell,
+    Webhook,
+    WebhookDelivery,
+    WebhookEvent,
 )
 
 # --- inputs --------------------------------------------------------------------------------
@@ -414,3 +418,82 @@ class ConfigSerializer(serializers.Serializer):
     )
     pipelines = PipelineChoiceSerializer(many=True)
     options = OptionChoiceSerializer(many=True)
+
+
+# --- webhooks ------------------------------------------------------------------------------
+
+RECENT_DELIVERIES = 20  # in a webhook's detail
+
+
+class WebhookInputSerializer(serializers.Serializer):
+    url = serializers.CharField(
+        max_length=500,
+        validators=[
+            URLValidator(
+                schemes=["http", "https"],
+                message="use an http or https URL with a host, e.g. https://example.org/hook",
+            )
+        ],
+        help_text="Called with POST and a signed JSON body.",
+    )
+    events = serializers.ListField(
+        child=serializers.ChoiceField(choices=WebhookEvent.choices),
+        allow_empty=False,
+        default=list(WebhookEvent.values),
+        help_text="Which events are sent (default: all).",
+    )
+
+    def validate_events(self, events: list[str]) -> list[str]:
+        return list(dict.fromkeys(events))
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Webhook
+        fields = ["id", "url", "events", "active", "created_at"]
+
+
+class WebhookCreatedSerializer(WebhookSerializer):
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
+        extra_kwargs = {
+            "secret": {
+                "help_text": "Shown this once: the receiver checks X-Ocrsite-Signature with it."
+            }
+        }
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    id = serializers.UUIDField(source="uid", help_text="The payload's `delivery`.")
+    document = serializers.IntegerField(
+        source="payload.document.id", help_text="Also once the document is deleted."
+    )
+
+    class Meta:
+        model = WebhookDelivery
+        fields = [
+            "id",
+            "event",
+            "document",
+            "state",
+            "attempts",
+            "last_status",
+            "last_error",
+            "last_try_at",
+            "next_try_at",
+            "delivered_at",
+            "created_at",
+        ]
+
+
+class WebhookDetailSerializer(WebhookSerializer):
+    deliveries = serializers.SerializerMethodField()
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "deliveries"]
+
+    @extend_schema_field(WebhookDeliverySerializer(many=True))
+    def get_deliveries(self, hook: Webhook) -> list[dict[str, Any]]:
+        """The latest deliveries, newest first."""
+        recent = hook.deliveries.order_by("-created_at", "-id")[:RECENT_DELIVERIES]
+        return WebhookDeliverySerializer(recent, many=True).data

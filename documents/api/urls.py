@@ -70,6 +70,8 @@ urlpatterns = [
         views.CorrectionReapplyApi.as_view(),
         name="correction-reapply",
     ),
+    path("webhooks/", views.WebhookListApi.as_view(), name="webhook-list"),
+    path("webhooks/<int:pk>/", views.WebhookDetailApi.as_view(), name="webhook-detail"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import ModelSerializer
 from rest_framework.views import APIView
 
-from documents import corrections, selectors, services
-from documents.models import Correction, Document, Page
+from documents import corrections, selectors, services, webhooks
+from documents.models import Correction, Document, Page, Webhook
 
 from . import serializers as s
 from .errors import ApplicationError
@@ -353,3 +353,40 @@ class CorrectionReapplyApi(APIView):
         corrections.correction_reapply(correction=correction, result=target, user=request.user)
         correction.refresh_from_db()
         return Response(s.CorrectionSerializer(correction).data)
+
+
+class WebhookListApi(APIView):
+    @extend_schema(responses={200: s.WebhookSerializer(many=True)}, operation_id="webhooks_list")
+    def get(self, request: Request) -> Response:
+        """Your webhooks: called when one of your documents is done, failed or reviewed."""
+        hooks = selectors.webhook_own(user=request.user)
+        return Response(s.WebhookSerializer(hooks, many=True).data)
+
+    @extend_schema(
+        request=s.WebhookInputSerializer,
+        responses={201: s.WebhookCreatedSerializer, **ERRORS},
+        operation_id="webhooks_create",
+    )
+    def post(self, request: Request) -> Response:
+        """Register a URL for your documents' events. The answer holds the secret the receiver
+        checks the signature with: it is shown this once."""
+        data = s.WebhookInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        hook = webhooks.webhook_create(owner=request.user, **data.validated_data)
+        return Response(s.WebhookCreatedSerializer(hook).data, status=status.HTTP_201_CREATED)
+
+
+class WebhookDetailApi(APIView):
+    def _hook(self, request: Request, pk: int) -> Webhook:
+        return get_object_or_404(selectors.webhook_own(user=request.user), pk=pk)
+
+    @extend_schema(responses={200: s.WebhookDetailSerializer, **ERRORS})
+    def get(self, request: Request, pk: int) -> Response:
+        """The webhook with its latest deliveries and how each went."""
+        return Response(s.WebhookDetailSerializer(self._hook(request, pk)).data)
+
+    @extend_schema(responses={204: None, **ERRORS})
+    def delete(self, request: Request, pk: int) -> Response:
+        """Stop calling the URL; deliveries not sent yet are dropped with it."""
+        self._hook(request, pk).delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

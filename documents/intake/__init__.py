@@ -5,7 +5,7 @@ written back to an output folder.
 - `ingest.py`: a ready file becomes a document; the original then moves to done/ or failed/.
 - `write_back.py`: a folder document's exports written to the output folder, again on change.
 - `wake.py`: inotify, to look again early where it works (polling covers the rest).
-- `watch.py`: one pass over every folder, and the loop `manage.py integrations` runs.
+- `watch.py`: one pass over every folder (`manage.py integrations` runs it in its loop).
 """
 
 import errno

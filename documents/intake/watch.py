@@ -1,5 +1,5 @@
-"""One pass over every enabled intake folder (take the files that are ready, write back the
-results that changed), and the loop `manage.py integrations` runs.
+"""One pass over every enabled intake folder: take the files that are ready, write back the
+results that changed (`manage.py integrations` runs it in its loop).
 
 The loop keeps, per folder, what it saw of each file (to tell when its size has settled); a
 restart only makes it wait for the sizes again.
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from documents.models import IntakeFolder
 
 from . import ingest, os_error_text, write_back
 from .scan import Settling, candidates
-from .wake import Wake
 
 logger = logging.getLogger(__name__)
 
@@ -77,22 +75,6 @@ class Watcher:
                 errors.append(f"{candidate.name}: an internal error (the log has it)")
         _report(folder, waiting=waiting, error="; ".join(errors))
         return [root, *{c.path.parent for c in found}]
-
-    def run(self, *, poll_s: float, stop: Callable[[], bool]) -> None:
-        """Pass after pass until `stop()` says so; a pass that fails is logged, not fatal."""
-        wake = Wake()
-        try:
-            while not stop():
-                try:
-                    looked_at = self.pass_once()
-                except Exception:
-                    logger.exception("intake pass failed")
-                    looked_at = []
-                wake.watch(set(looked_at))
-                if not stop():
-                    wake.wait(poll_s)
-        finally:
-            wake.close()
 
 
 def _report(folder: IntakeFolder, *, waiting: int, error: str) -> None:

@@ -363,7 +363,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Versions, OpenVINO devices, engine settings in force, queue depth, clusters with each worker's memory, and the last finished run with its speed. */
+        /** @description Versions, OpenVINO devices, engine settings in force, queue depth, clusters with each worker's memory, the last finished run with its speed, and webhook deliveries waiting, failing (with the last error) and given up. */
         get: operations["status"];
         put?: never;
         post?: never;
@@ -391,6 +391,45 @@ export interface paths {
          *     is kept in the page's correction history.
          */
         patch: operations["api_table_cells_partial_update"];
+        trace?: never;
+    };
+    "/api/webhooks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Your webhooks: called when one of your documents is done, failed or reviewed. */
+        get: operations["webhooks_list"];
+        put?: never;
+        /**
+         * @description Register a URL for your documents' events. The answer holds the secret the receiver
+         *     checks the signature with: it is shown this once.
+         */
+        post: operations["webhooks_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The webhook with its latest deliveries and how each went. */
+        get: operations["api_webhooks_retrieve"];
+        put?: never;
+        post?: never;
+        /** @description Stop calling the URL; deliveries not sent yet are dropped with it. */
+        delete: operations["api_webhooks_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/ocr": {
@@ -443,7 +482,7 @@ export interface components {
              *     * `unplaced` - not placed on the new run
              *     * `dropped` - dropped by staff
              */
-            state?: components["schemas"]["StateEnum"];
+            state?: components["schemas"]["CorrectionStateEnum"];
             line?: number | null;
             block?: number | null;
             cell?: number | null;
@@ -462,6 +501,14 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /**
+         * @description * `applied` - in force
+         *     * `history` - replaced by a later edit
+         *     * `unplaced` - not placed on the new run
+         *     * `dropped` - dropped by staff
+         * @enum {string}
+         */
+        CorrectionStateEnum: "applied" | "history" | "unplaced" | "dropped";
         Document: {
             readonly id: number;
             /** @description The uploaded file's name. */
@@ -740,14 +787,6 @@ export interface components {
             options?: unknown;
         };
         /**
-         * @description * `applied` - in force
-         *     * `history` - replaced by a later edit
-         *     * `unplaced` - not placed on the new run
-         *     * `dropped` - dropped by staff
-         * @enum {string}
-         */
-        StateEnum: "applied" | "history" | "unplaced" | "dropped";
-        /**
          * @description * `queued` - Queued
          *     * `running` - Running
          *     * `done` - Done
@@ -798,6 +837,108 @@ export interface components {
             full_name: string;
             /** @description May open the Django admin. */
             is_staff: boolean;
+        };
+        Webhook: {
+            readonly id: number;
+            /**
+             * Format: uri
+             * @description Called with POST and a signed JSON body; http or https.
+             */
+            url: string;
+            /** @description Which of "done", "failed", "reviewed" are sent. */
+            events?: unknown;
+            active?: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        WebhookCreated: {
+            readonly id: number;
+            /**
+             * Format: uri
+             * @description Called with POST and a signed JSON body; http or https.
+             */
+            url: string;
+            /** @description Which of "done", "failed", "reviewed" are sent. */
+            events?: unknown;
+            active?: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** @description Shown this once: the receiver checks X-Ocrsite-Signature with it. */
+            secret?: string;
+        };
+        WebhookDelivery: {
+            /**
+             * Format: uuid
+             * @description The payload's `delivery`.
+             */
+            id: string;
+            event: components["schemas"]["WebhookEventEnum"];
+            /** @description Also once the document is deleted. */
+            document: number;
+            state?: components["schemas"]["WebhookDeliveryStateEnum"];
+            /** Format: int64 */
+            attempts?: number;
+            /**
+             * Format: int64
+             * @description The receiver's HTTP status at the last try.
+             */
+            last_status?: number | null;
+            last_error?: string;
+            /** Format: date-time */
+            last_try_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When it is sent next (pending deliveries only).
+             */
+            next_try_at?: string | null;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /**
+         * @description * `pending` - waiting to be sent
+         *     * `delivered` - delivered
+         *     * `given_up` - given up
+         * @enum {string}
+         */
+        WebhookDeliveryStateEnum: "pending" | "delivered" | "given_up";
+        WebhookDetail: {
+            readonly id: number;
+            /**
+             * Format: uri
+             * @description Called with POST and a signed JSON body; http or https.
+             */
+            url: string;
+            /** @description Which of "done", "failed", "reviewed" are sent. */
+            events?: unknown;
+            active?: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly deliveries: components["schemas"]["WebhookDelivery"][];
+        };
+        /**
+         * @description * `done` - OCR done
+         *     * `failed` - OCR failed
+         *     * `reviewed` - marked reviewed
+         * @enum {string}
+         */
+        WebhookEventEnum: "done" | "failed" | "reviewed";
+        WebhookInputRequest: {
+            /**
+             * Format: uri
+             * @description Called with POST and a signed JSON body.
+             */
+            url: string;
+            /**
+             * @description Which events are sent (default: all).
+             * @default [
+             *       "done",
+             *       "failed",
+             *       "reviewed"
+             *     ]
+             */
+            events: components["schemas"]["WebhookEventEnum"][];
         };
     };
     responses: never;
@@ -1640,6 +1781,133 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TableCell"];
                 };
+            };
+            /** @description Invalid input (the error envelope). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such object, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    webhooks_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"][];
+                };
+            };
+        };
+    };
+    webhooks_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WebhookInputRequest"];
+                "multipart/form-data": components["schemas"]["WebhookInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookCreated"];
+                };
+            };
+            /** @description Invalid input (the error envelope). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such object, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    api_webhooks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDetail"];
+                };
+            };
+            /** @description Invalid input (the error envelope). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description No such object, or not yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    api_webhooks_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input (the error envelope). */
             400: {
