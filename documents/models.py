@@ -74,6 +74,15 @@ class RuntimeSettings(models.Model):
         blank=True,
         help_text="Most pages one user may have waiting; an upload past it is refused.",
     )
+    serving_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text='PaddleX serving clients (POST /layout-parsing, /ocr with a "file") send no '
+        "token: their documents belong to this user. Blank refuses anonymous PaddleX clients.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -190,6 +190,11 @@ MAX_WAITING_PAGES = env_int("OCRSITE_MAX_WAITING_PAGES", 1000)
 # The synchronous /ocr endpoint: pages per request, and how long the request waits for the queue.
 SYNC_OCR_MAX_PAGES = env_int("OCRSITE_SYNC_OCR_MAX_PAGES", 10)
 SYNC_OCR_WAIT_S = env_int("OCRSITE_SYNC_OCR_WAIT_S", 110)
+# Folders whose files PaddleX serving clients may name as file:// URLs (colon-separated); empty:
+# none, every file comes in the request. Nothing is ever fetched from other hosts.
+SERVING_FILE_DIRS = [
+    Path(d) for d in env("OCRSITE_SERVING_FILE_DIRS", "").split(os.pathsep) if d.strip()
+]
 PDF_DPI = env_int("OCRSITE_PDF_DPI", 200)
 MAX_PAGE_PIXELS = env_int("OCRSITE_MAX_PAGE_PIXELS", 40_000_000)
 
