@@ -26,7 +26,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import logging
+import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -46,6 +48,7 @@ from drf_spectacular.utils import (
     extend_schema,
     inline_serializer,
 )
+from PIL import Image
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.parsers import JSONParser
@@ -119,6 +122,9 @@ OCR_FIXED: dict[str, tuple[Any, ...]] = {"returnWordBox": (False,)}
 TYPE_WORDS = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}
 # What PaddleX leaves out of every result it returns.
 PRUNED_KEYS = ("input_path", "page_index")
+# A figure the structure pipeline's Markdown links to, named after its box on the page as the
+# engine read it (PaddleX's layout_parsing.utils.construct_img_path).
+FIGURE_LINK = re.compile(r"imgs/img_in_[a-z_]+_box_(-?\d+)_(-?\d+)_(-?\d+)_(-?\d+)\.jpg")
 
 
 @dataclass(frozen=True)
@@ -145,8 +151,7 @@ def _layout_result(page: Page, request: ServingRequest) -> dict[str, Any]:
         "prunedResult": pruned(page.raw),
         "markdown": {
             "text": page.markdown,
-            # Figures the Markdown links to are not kept apart from the page image.
-            "images": {} if request.markdown_images else None,
+            "images": figures(page) if request.markdown_images else None,
             # Whether the page starts/ends mid-paragraph needs the layout's line geometry, which
             # is not kept: every page stands alone, PaddleX's own value when it cannot tell.
             "isStart": True,
@@ -164,6 +169,27 @@ def _ocr_result(page: Page, request: ServingRequest) -> dict[str, Any]:
         "docPreprocessingImage": None,
         "inputImage": None,
     }
+
+
+def figures(page: Page) -> dict[str, str]:
+    """The figures the page's Markdown links to, as PaddleX returns them (JPEG, base64), cut
+    from the stored page image: the engine keeps no crops."""
+    links = list(FIGURE_LINK.finditer(page.markdown))
+    if not links or not page.image:
+        return {}
+    with page.image.open("rb") as stored, Image.open(stored) as image:
+        # The boxes are on the page as the engine read it: the stored image turned by the
+        # angle PaddleX turned it (counter-clockwise, as PIL turns).
+        upright = image.convert("RGB").rotate(page.angle, expand=True)
+    # The engine may have read the page smaller than it is stored (its pixel limit).
+    scale = upright.width / (page.ocr_width or upright.width)
+    images = {}
+    for link in links:
+        box = tuple(round(max(0, int(v)) * scale) for v in link.groups())
+        buffer = io.BytesIO()
+        upright.crop(box).save(buffer, format="JPEG")
+        images[link.group(0)] = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return images
 
 
 def _output_images(request: ServingRequest) -> dict[str, str] | None:

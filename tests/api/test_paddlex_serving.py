@@ -10,15 +10,17 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 import requests
 from django.test import Client
+from PIL import Image, ImageDraw
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from documents.models import Document, RuntimeSettings, Status
 from tests.documents import files
-from tests.pages import encode, render_report
+from tests.pages import encode, font, render_lines, render_report
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,6 +117,41 @@ def test_layout_parsing_answers_the_documented_client_and_keeps_the_document(
     (document,) = listed["results"]
     assert document["status"] == Status.DONE and document["page_count"] == 1
     assert Document.objects.get(pk=document["id"]).owner == user
+
+
+def render_figure_page() -> Image.Image:
+    """Two lines of text, a photograph (colour gradients and grain) and its caption."""
+    page = render_lines(["Annual report of the garden club", "The photo shows the greenhouse"])
+    y, x = np.mgrid[0:700, 0:900]
+    photo = np.stack([x / 900 * 255, y / 700 * 255, (x + y) / 1600 * 255], -1) * 0.7
+    photo += np.random.default_rng(0).normal(0, 25, photo.shape)
+    page.paste(Image.fromarray(photo.clip(0, 255).astype(np.uint8)), (170, 400))
+    caption = "Figure 1: the greenhouse in May"
+    ImageDraw.Draw(page).text((100, 1200), caption, font=font(32), fill="black")
+    return page
+
+
+@pytest.mark.parametrize("turned", [0, 90], ids=["upright", "scanned-sideways"])
+def test_the_figures_the_markdown_links_to_come_with_it(
+    reader, live_server, user, tmp_path, turned
+):
+    scan = tmp_path / "club.png"
+    scan.write_bytes(encode(render_figure_page().rotate(turned, expand=True)))
+
+    layout_parsing_client(f"{live_server.url}/layout-parsing", scan, tmp_path, **token(user))
+
+    markdown = (tmp_path / "markdown_0" / "doc.md").read_text()
+    (figure,) = (tmp_path / "markdown_0" / "imgs").iterdir()
+    assert f'src="imgs/{figure.name}"' in markdown  # the client saved it where the link points
+    with Image.open(figure) as image:
+        assert image.format == "JPEG"
+        # The 900x700 photo, upright: the boxes are on the page as the engine turned it.
+        assert 850 < image.width < 1000 and 650 < image.height < 780
+        photo = np.asarray(image.convert("RGB"), dtype=float)
+    # The photo, the right way up: red grows to the right, green downwards.
+    assert photo[:, :300, 0].mean() + 60 < photo[:, -300:, 0].mean()
+    assert photo[:200, :, 1].mean() + 60 < photo[-200:, :, 1].mean()
+    assert (Document.objects.get().pages.get().angle != 0) == bool(turned)
 
 
 def test_ocr_with_a_file_answers_paddlex_ocr_results_and_echoes_the_log_id(
