@@ -48,7 +48,7 @@ from drf_spectacular.utils import (
     extend_schema,
     inline_serializer,
 )
-from PIL import Image
+from PIL import Image, ImageDraw
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.parsers import JSONParser
@@ -124,6 +124,8 @@ TYPE_WORDS = {bool: "true or false", int: "an integer", float: "a number", str: 
 PRUNED_KEYS = ("input_path", "page_index")
 # A figure the structure pipeline's Markdown links to, named after its box on the page as the
 # engine read it (PaddleX's layout_parsing.utils.construct_img_path).
+# The largest image PaddleX returns (serving's max_output_img_size); larger ones are shrunk.
+MAX_OUTPUT_IMAGE = (2000, 2000)
 FIGURE_LINK = re.compile(r"imgs/img_in_[a-z_]+_box_(-?\d+)_(-?\d+)_(-?\d+)_(-?\d+)\.jpg")
 
 
@@ -147,55 +149,84 @@ class Endpoint:
 
 
 def _layout_result(page: Page, request: ServingRequest) -> dict[str, Any]:
+    draws = request.visualize is not False  # PaddleX's images, unless told not to
+    linked = request.markdown_images and FIGURE_LINK.search(page.markdown)
+    picture = PagePicture(page) if page.image and (draws or linked) else None
     return {
         "prunedResult": pruned(page.raw),
         "markdown": {
             "text": page.markdown,
-            "images": figures(page) if request.markdown_images else None,
+            "images": figures(page, picture) if request.markdown_images else None,
             # Whether the page starts/ends mid-paragraph needs the layout's line geometry, which
             # is not kept: every page stands alone, PaddleX's own value when it cannot tell.
             "isStart": True,
             "isEnd": True,
         },
-        "outputImages": _output_images(request),
-        "inputImage": None,
+        # No layout drawings: an empty dict where PaddleX would have some, so that clients
+        # iterating over them (as its documentation's do) run unchanged.
+        "outputImages": {} if draws else None,
+        "inputImage": _jpeg(picture.stored) if picture and draws else None,
     }
 
 
 def _ocr_result(page: Page, request: ServingRequest) -> dict[str, Any]:
-    return {
-        "prunedResult": pruned(page.raw),
-        "ocrImage": None,
-        "docPreprocessingImage": None,
-        "inputImage": None,
-    }
+    images: dict[str, str | None] = dict.fromkeys(
+        ("ocrImage", "docPreprocessingImage", "inputImage")
+    )
+    if page.image and request.visualize is not False:  # PaddleX draws them unless told not to
+        picture = PagePicture(page)
+        preprocessed = (page.raw.get("model_settings") or {}).get("use_doc_preprocessor")
+        images = {
+            "ocrImage": _jpeg(picture.with_lines(page.raw.get("rec_polys") or [])),
+            "docPreprocessingImage": _jpeg(picture.upright) if preprocessed else None,
+            "inputImage": _jpeg(picture.stored),
+        }
+    return {"prunedResult": pruned(page.raw), **images}
 
 
-def figures(page: Page) -> dict[str, str]:
+class PagePicture:
+    """A page's stored image, and the page as the engine read it, which its boxes are on."""
+
+    def __init__(self, page: Page) -> None:
+        with page.image.open("rb") as stored, Image.open(stored) as image:
+            self.stored = image.convert("RGB")
+        # PaddleX turned the page by its angle, counter-clockwise as PIL turns.
+        self.upright = self.stored.rotate(page.angle, expand=True)
+        # The engine may have read the page smaller than it is stored (its pixel limit).
+        self.scale = self.upright.width / (page.ocr_width or self.upright.width)
+
+    def crop(self, box: tuple[int, ...]) -> Image.Image:
+        return self.upright.crop(tuple(round(max(0, v) * self.scale) for v in box))
+
+    def with_lines(self, polygons: list[list[list[float]]]) -> Image.Image:
+        """The upright page with each text line's polygon drawn on it (PaddleX's ocrImage)."""
+        drawn = self.upright.copy()
+        draw = ImageDraw.Draw(drawn)
+        for polygon in polygons:
+            points = [(x * self.scale, y * self.scale) for x, y in polygon]
+            draw.polygon(points, outline=(0, 160, 0), width=3)
+        return drawn
+
+
+def figures(page: Page, picture: PagePicture | None) -> dict[str, str]:
     """The figures the page's Markdown links to, as PaddleX returns them (JPEG, base64), cut
     from the stored page image: the engine keeps no crops."""
     links = list(FIGURE_LINK.finditer(page.markdown))
-    if not links or not page.image:
+    if not links or picture is None:
         return {}
-    with page.image.open("rb") as stored, Image.open(stored) as image:
-        # The boxes are on the page as the engine read it: the stored image turned by the
-        # angle PaddleX turned it (counter-clockwise, as PIL turns).
-        upright = image.convert("RGB").rotate(page.angle, expand=True)
-    # The engine may have read the page smaller than it is stored (its pixel limit).
-    scale = upright.width / (page.ocr_width or upright.width)
-    images = {}
-    for link in links:
-        box = tuple(round(max(0, int(v)) * scale) for v in link.groups())
-        buffer = io.BytesIO()
-        upright.crop(box).save(buffer, format="JPEG")
-        images[link.group(0)] = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return images
+    return {
+        link.group(0): _jpeg(picture.crop(tuple(int(v) for v in link.groups()))) for link in links
+    }
 
 
-def _output_images(request: ServingRequest) -> dict[str, str] | None:
-    """No visualisation is drawn; an empty dict where PaddleX would have some, so that clients
-    iterating over them (as its documentation's do) run unchanged."""
-    return None if request.visualize is False else {}
+def _jpeg(image: Image.Image, fit: tuple[int, int] = MAX_OUTPUT_IMAGE) -> str:
+    """Base64 of the image as JPEG, at most `fit` (PaddleX's limit for what it returns)."""
+    if image.width > fit[0] or image.height > fit[1]:
+        image = image.copy()
+        image.thumbnail(fit)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG")
+    return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
 LAYOUT = Endpoint(

@@ -6,6 +6,7 @@ cluster, and the documents stay for the review app."""
 from __future__ import annotations
 
 import base64
+import io
 import uuid
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,28 @@ def layout_parsing_client(api_url: str, file_path: Path, out: Path, **headers: s
     return response.json()
 
 
+def ocr_client(api_url: str, file_path: Path, out: Path, **headers: str) -> dict:
+    """The documentation's client for /ocr, as it is written there (the OCR image saved per
+    page), with a folder to write into and a token header."""
+    with open(file_path, "rb") as file:
+        file_bytes = file.read()
+        file_data = base64.b64encode(file_bytes).decode("ascii")
+
+    payload = {"file": file_data, "fileType": 1}
+
+    response = requests.post(api_url, json=payload, headers=headers, timeout=TIMEOUT_S)
+
+    assert response.status_code == 200, response.text
+    result = response.json()["result"]
+    for i, res in enumerate(result["ocrResults"]):
+        print(res["prunedResult"])
+        ocr_img_path = out / f"ocr_{i}.jpg"
+        with open(ocr_img_path, "wb") as f:
+            f.write(base64.b64decode(res["ocrImage"]))
+        print(f"Output image saved at {ocr_img_path}")
+    return response.json()
+
+
 def token(user: Any) -> dict[str, str]:
     return {"Authorization": f"Token {Token.objects.get_or_create(user=user)[0].key}"}
 
@@ -79,6 +102,10 @@ def post(url: str, payload: dict, headers: dict[str, str] | None = None) -> requ
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
+
+
+def decoded(image: str) -> Image.Image:
+    return Image.open(io.BytesIO(base64.b64decode(image)))
 
 
 def keys_anywhere(value: Any) -> set[str]:
@@ -109,6 +136,7 @@ def test_layout_parsing_answers_the_documented_client_and_keeps_the_document(
     assert page["markdown"]["isStart"] is True and page["markdown"]["isEnd"] is True
     info = body["result"]["dataInfo"]
     assert info == {"width": 1240, "height": 1754, "type": "image"}
+    assert decoded(page["inputImage"]).size == (1240, 1754)
 
     # A document like any upload, owned by the token's user, in the review app's list.
     listed = requests.get(
@@ -152,6 +180,25 @@ def test_the_figures_the_markdown_links_to_come_with_it(
     assert photo[:, :300, 0].mean() + 60 < photo[:, -300:, 0].mean()
     assert photo[:200, :, 1].mean() + 60 < photo[-200:, :, 1].mean()
     assert (Document.objects.get().pages.get().angle != 0) == bool(turned)
+
+
+def test_ocr_answers_the_documented_client_with_the_lines_drawn(
+    reader, live_server, user, tmp_path
+):
+    scan = tmp_path / "order.png"
+    scan.write_bytes(encode(render_report()))
+
+    body = ocr_client(f"{live_server.url}/ocr", scan, tmp_path, **token(user))
+
+    (page,) = body["result"]["ocrResults"]
+    assert "Office supplies order" in page["prunedResult"]["rec_texts"]
+    with Image.open(tmp_path / "ocr_0.jpg") as drawn:
+        assert drawn.format == "JPEG" and drawn.size == (1240, 1754)
+        pixels = np.asarray(drawn.convert("RGB"), dtype=int)
+    green = (pixels[..., 1] > 120) & (pixels[..., 0] < 80) & (pixels[..., 2] < 80)
+    x0, y0, x1, y1 = (round(v) for v in page["prunedResult"]["rec_boxes"][0])
+    assert green[y0 - 2 : y1 + 3, x0 - 2 : x1 + 3].any()  # its first line's box is drawn
+    assert decoded(page["inputImage"]).size == (1240, 1754)
 
 
 def test_ocr_with_a_file_answers_paddlex_ocr_results_and_echoes_the_log_id(
@@ -259,7 +306,7 @@ def test_the_default_options_paddlex_sends_are_accepted(reader, live_server, use
 
     assert response.status_code == 200, response.text
     (page,) = response.json()["result"]["layoutParsingResults"]
-    assert page["outputImages"] is None  # visualize false: none, as PaddleX
+    assert page["outputImages"] is None and page["inputImage"] is None  # as PaddleX
     assert "Defaults are fine" in page["markdown"]["text"]
 
 
