@@ -159,7 +159,8 @@ class OcrRun(models.Model):
         default=1, help_text="1 for the upload, +1 per reprocess."
     )
     priority = models.BooleanField(
-        default=False, help_text="Read ahead of other pages (a request waiting on /ocr)."
+        default=False,
+        help_text="Read ahead of other pages (a request waiting on /ocr or /layout-parsing).",
     )
     error = models.TextField(blank=True)
     queued_at = models.DateTimeField(auto_now_add=True, db_index=True)
