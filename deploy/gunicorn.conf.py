@@ -1,9 +1,9 @@
 """Gunicorn settings for the web part of `manage.py serve`, read from environment variables.
 
 The web processes serve the API, the admin and the single-page app; OCR runs in the qcluster
-workers, except the synchronous compatible `/ocr` endpoint, which loads one engine per web process.
-So the worker count follows the cores (requests are short) while threads give concurrency
-without multiplying memory.
+workers only (the synchronous `/ocr` and `/layout-parsing` requests wait for them). So the
+worker count follows the cores (requests are short) while threads give concurrency, and a
+thread waiting on the queue costs no memory.
 """
 
 import os
@@ -16,13 +16,14 @@ workers = int(os.environ.get("OCRSITE_WEB_WORKERS", "0")) or cores + 1
 worker_class = "gthread"
 threads = int(os.environ.get("OCRSITE_WEB_THREADS", "4"))
 
-# A synchronous /ocr of a large page on a busy machine can take a while: 120 s before a worker
-# is declared hung. On SIGTERM, requests in flight get `graceful_timeout` seconds to finish.
+# A synchronous /ocr or /layout-parsing request waits for the queue (OCRSITE_SYNC_OCR_WAIT_S,
+# 110 s): 120 s before a worker is declared hung. On SIGTERM, requests in flight get
+# `graceful_timeout` seconds to finish.
 timeout = int(os.environ.get("OCRSITE_WEB_TIMEOUT", "120"))
 graceful_timeout = int(os.environ.get("OCRSITE_WEB_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
 
-# Recycle workers now and then: an engine loaded by /ocr grows slowly over thousands of images.
+# Recycle workers now and then, in case a library leaks over many thousands of requests.
 max_requests = int(os.environ.get("OCRSITE_WEB_MAX_REQUESTS", "1000"))
 max_requests_jitter = max_requests // 10
 

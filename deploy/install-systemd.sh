@@ -49,7 +49,7 @@ env_value() {  # env_value NAME: its last value in the env file, if any
 }
 data_dir="$(env_value OCRSITE_DATA_DIR || true)"
 data_dir="${data_dir:-/var/lib/ocrsite}"
-# The intake and output folders the integrations service may write (space-separated).
+# The intake and output folders the integrations service may write (colon-separated).
 folders="$(env_value OCRSITE_FOLDERS || true)"
 
 render() {  # render DEST_DIR: the units and their sandbox drop-ins, filled in
@@ -62,11 +62,15 @@ render() {  # render DEST_DIR: the units and their sandbox drop-ins, filled in
         mkdir -p "$1/$service.d"
         sed "${fill[@]}" "$here/systemd/sandbox.conf" >"$1/$service.d/sandbox.conf"
     done
-    local writable=""
-    for folder in $folders; do writable+=" -$folder"; done  # "-": a missing folder is no error
-    printf '# From OCRSITE_FOLDERS in %s, by install-systemd.sh.\n[Service]\n%s\n' \
-        /etc/ocrsite/ocrsite.env "${writable:+ReadWritePaths=${writable# }}" \
-        >"$1/ocrsite-integrations.service.d/folders.conf"
+    {
+        printf '# From OCRSITE_FOLDERS in /etc/ocrsite/ocrsite.env, by install-systemd.sh.\n'
+        printf '[Service]\n'
+        local folder
+        IFS=: read -ra listed <<<"$folders"
+        for folder in "${listed[@]}"; do  # quoted: Windows folders have spaces; "-": may be absent
+            [[ -n "$folder" ]] && printf 'ReadWritePaths="-%s"\n' "$folder"
+        done
+    } >"$1/ocrsite-integrations.service.d/folders.conf"
 }
 
 if [[ -n "$render_to" ]]; then

@@ -306,14 +306,21 @@ class RuntimeSettingsAdmin(admin.ModelAdmin):
             },
         ),
         ("Limits", {"fields": ["pdf_dpi", "max_page_pixels", "max_upload_mb", "max_pages"]}),
+        ("PaddleX serving clients", {"fields": ["serving_user", "serving_file_dirs"]}),
     ]
-    readonly_fields = ["precision_in_force"]
+    readonly_fields = ["precision_in_force", "serving_file_dirs"]
 
     @admin.display(description="precision in force")
     def precision_in_force(self, obj: RuntimeSettings) -> str:
         """What new runs get: the saved setting (or the environment's), `auto` resolved here."""
         config = runtime_config()
         return f"{config.precision} ({config.precision_setting} on {settings.OCR_ENGINE['DEVICE']})"
+
+    @admin.display(description="file folders they may name")
+    def serving_file_dirs(self, obj: RuntimeSettings) -> str:
+        """Set in the environment (OCRSITE_SERVING_FILE_DIRS): a folder is the server's to give."""
+        folders = ", ".join(str(d) for d in settings.SERVING_FILE_DIRS)
+        return folders or "none (OCRSITE_SERVING_FILE_DIRS is empty): files come in the request"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not RuntimeSettings.objects.exists()

@@ -7,8 +7,9 @@
   exception text) only to a signed-in admin.
 - `status`: for admins and their scripts (staff): library versions, OpenVINO devices, backend,
   device and precision in force, queue depth, the clusters with each worker's memory, the last
-  finished job, the intake folders (watched or not, files waiting, last error), and webhook
-  deliveries waiting, failing and given up.
+  finished job, the intake folders (watched or not, files waiting, last error), webhook
+  deliveries waiting, failing and given up, and what PaddleX serving clients may do
+  (anonymous calls, file folders).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from documents.engine.pipeline import quick_reader_for
 from documents.engine_settings import openvino_report
 from documents.intake.watch import HEARTBEAT_S
 from documents.models import IntakeFile, IntakeFolder, OcrRun, Status
-from documents.selectors import runtime_config
+from documents.selectors import runtime_config, serving_user
 
 # django-q2 saves each cluster's stats every 0.5 s with a 3 s expiry: older means it is gone.
 HEARTBEAT_MAX_AGE_S = 30
@@ -137,8 +138,10 @@ def live_clusters() -> list[Stat]:
     operation_id="status",
     responses={200: OpenApiTypes.OBJECT},
     description="Versions, OpenVINO devices, engine settings in force, queue depth, clusters "
-    "with each worker's memory, the last finished run with its speed, and webhook deliveries "
-    "waiting, failing (with the last error) and given up.",
+    "with each worker's memory, the last finished run with its speed, the intake folders, "
+    "webhook deliveries waiting, failing (with the last error) and given up, and whether "
+    "PaddleX serving clients may call without a token (and as whom) and which file folders "
+    "they may name.",
 )
 @api_view(["GET"])
 @permission_classes([IsAdminUser])
@@ -160,9 +163,20 @@ def status(request: Request) -> Response:
             "clusters": [_cluster(stat) for stat in live_clusters()],
             "intake": _intake(),
             "webhooks": webhooks.delivery_status(),
+            "paddlex_serving": _paddlex_serving(),
             "ready": {"database": _check(_database), "models": _check(_models)},
         }
     )
+
+
+def _paddlex_serving() -> dict:
+    """Who may call /layout-parsing and /ocr without a token, and the folders they may name."""
+    owner = serving_user()
+    return {
+        "anonymous_allowed": owner is not None,
+        "anonymous_user": owner.get_username() if owner is not None else None,
+        "file_dirs": [str(d) for d in settings.SERVING_FILE_DIRS],
+    }
 
 
 def _version(distribution: str) -> str | None:

@@ -76,6 +76,15 @@ class RuntimeSettings(models.Model):
         blank=True,
         help_text="Most pages one user may have waiting; an upload past it is refused.",
     )
+    serving_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text='PaddleX serving clients (POST /layout-parsing, /ocr with a "file") send no '
+        "token: their documents belong to this user. Blank refuses anonymous PaddleX clients.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -152,7 +161,8 @@ class OcrRun(models.Model):
         default=1, help_text="1 for the upload, +1 per reprocess."
     )
     priority = models.BooleanField(
-        default=False, help_text="Read ahead of other pages (a request waiting on /ocr)."
+        default=False,
+        help_text="Read ahead of other pages (a request waiting on /ocr or /layout-parsing).",
     )
     error = models.TextField(blank=True)
     queued_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -72,6 +72,14 @@ def runtime_config() -> RuntimeConfig:
     )
 
 
+def serving_user() -> AbstractBaseUser | None:
+    """Who owns what anonymous PaddleX serving clients send: the admin's choice, if active;
+    None refuses them."""
+    row = RuntimeSettings.objects.filter(pk=1).select_related("serving_user").first()
+    user = row.serving_user if row else None
+    return user if user is not None and user.is_active else None
+
+
 def models_installed() -> set[str]:
     """The model folders in the models folder: a directory scan, so a web process never builds
     an engine (nor imports OpenVINO) to learn what can run."""

@@ -112,12 +112,14 @@ def document_create(
     pipeline: str | None = None,
     options: dict[str, Any] | None = None,
     ephemeral: bool = False,
+    priority: bool = False,
     max_pages: int | None = None,
 ) -> Document:
     """Store an uploaded file, check it, and queue its pages for OCR.
 
-    `ephemeral`: a file for the synchronous /ocr endpoint (sync_ocr.py): never listed, read
-    ahead of other pages, at most `max_pages` pages.
+    `priority`: a file a request waits on (sync_ocr.py): read ahead of other pages, and not
+    counted against the owner's waiting pages (the request holds at most `max_pages`).
+    `ephemeral`: such a file that is deleted once answered: never listed; implies `priority`.
 
     Raises ApplicationError (code empty_file, unsupported_file, corrupt_file, encrypted_file,
     too_many_pages, too_many_pixels, too_large, too_many_waiting or invalid_options) for a file
@@ -165,7 +167,8 @@ def document_create(
     document.mime_type = info.mime_type
     document.page_count = info.page_count
     try:
-        if not ephemeral:
+        priority = priority or ephemeral
+        if not priority:
             _check_waiting(owner, info.page_count, config)
         with transaction.atomic():
             document.save()
@@ -177,7 +180,7 @@ def document_create(
                 pipeline=pipeline,
                 options=run_options,
                 config=config,
-                priority=ephemeral,
+                priority=priority,
             )
     except Exception:
         document.original.delete(save=False)

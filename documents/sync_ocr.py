@@ -1,8 +1,9 @@
-"""The synchronous /ocr endpoint's work, done by the OCR queue: no web process holds an engine.
+"""The synchronous endpoints' work (/ocr, /layout-parsing), done by the OCR queue: no web process
+holds an engine.
 
-The request's file becomes an ephemeral document (never listed) whose pages are read ahead of
-all other pages; the request waits for them with a time limit, answers with PaddleOCR's page
-results, and deletes the document.
+The request's file becomes a document whose pages are read ahead of all other pages; the request
+waits for them with a time limit and answers with the pages. The old /ocr shape's document is
+ephemeral (never listed, deleted once answered); PaddleX serving's is kept, for the review app.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.base import ContentFile
+from django.core.files import File
 
 from . import services
 from .api.errors import ApplicationError
 from .health import live_clusters
-from .models import ACTIVE_STATUSES, Status
+from .models import ACTIVE_STATUSES, Page, Status
 
 POLL_S = 0.2
 # A request still waiting this long with no OCR worker alive is told so (a worker just
@@ -25,15 +26,24 @@ POLL_S = 0.2
 NO_WORKER_AFTER_S = 10
 
 
-def read_now(*, owner: AbstractBaseUser, data: bytes, options: dict[str, Any]) -> list[dict]:
-    """PaddleOCR's structure result for each page of the file, read by the queue's workers.
-    Raises ApplicationError with the reason (and no exception text) when it cannot be."""
+def read_now(
+    *,
+    owner: AbstractBaseUser,
+    upload: File,
+    options: dict[str, Any],
+    pipeline: str = "structure",
+    keep: bool = False,
+) -> list[Page]:
+    """The file's pages, read by the queue's workers with `pipeline` (each with its document
+    loaded). `keep`: the document stays, a document like any upload; else it is deleted once
+    read. Raises ApplicationError with the reason (and no exception text) when it cannot be."""
     document = services.document_create(
         owner=owner,
-        upload=ContentFile(data, name="ocr-request"),
-        pipeline="structure",
+        upload=upload,
+        pipeline=pipeline,
         options=options,
-        ephemeral=True,
+        ephemeral=not keep,
+        priority=True,
         max_pages=settings.SYNC_OCR_MAX_PAGES,
     )
     try:
@@ -48,9 +58,14 @@ def read_now(*, owner: AbstractBaseUser, data: bytes, options: dict[str, Any]) -
                     status=503,
                 )
             if waited > settings.SYNC_OCR_WAIT_S:
+                later = (
+                    "it stays in your documents, where its pages will be read"
+                    if keep
+                    else "try again later, or upload it as a document"
+                )
                 raise ApplicationError(
                     f"the OCR queue did not finish the file within {settings.SYNC_OCR_WAIT_S} s:"
-                    " try again later, or upload it as a document",
+                    f" {later}",
                     code="timeout",
                     status=504,
                 )
@@ -64,6 +79,7 @@ def read_now(*, owner: AbstractBaseUser, data: bytes, options: dict[str, Any]) -
                     code="ocr_failed",
                     status=422,
                 )
-        return [page.raw for page in pages]
+        return pages
     finally:
-        services.document_delete(document=document)
+        if not keep:
+            services.document_delete(document=document)

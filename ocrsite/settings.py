@@ -199,6 +199,11 @@ INTAKE = {
     "POLL_S": float(env("OCRSITE_INTAKE_POLL_S", "2")),
     "STABLE_S": float(env("OCRSITE_INTAKE_STABLE_S", "5")),
 }
+# Folders whose files PaddleX serving clients may name as file:// URLs (colon-separated); empty:
+# none, every file comes in the request. Nothing is ever fetched from other hosts.
+SERVING_FILE_DIRS = [
+    Path(d) for d in env("OCRSITE_SERVING_FILE_DIRS", "").split(os.pathsep) if d.strip()
+]
 PDF_DPI = env_int("OCRSITE_PDF_DPI", 200)
 MAX_PAGE_PIXELS = env_int("OCRSITE_MAX_PAGE_PIXELS", 40_000_000)
 

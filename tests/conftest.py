@@ -45,8 +45,10 @@ def _isolated_media_and_queue(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 def _use_queue(name: str) -> None:
     """Send messages to the queue `name`. The cluster started with Q_CLUSTER_NAME=name has it
-    as its name and signing prefix too, so it is a default cluster that runs the schedules."""
+    as its name and signing prefix too, so it is a default cluster that runs the schedules.
+    Its heartbeat is kept under that name as well: live_clusters() here sees that cluster."""
     Conf.PREFIX = Conf.CLUSTER_NAME = name
+    Conf.Q_STAT = f"django_q:{name}:cluster"
 
 
 @pytest.fixture(scope="session")

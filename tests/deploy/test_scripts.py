@@ -116,14 +116,16 @@ def test_services_run_sandboxed_as_an_account_of_their_own(tmp_path: Path, servi
 def test_the_integrations_service_may_write_the_folders_the_env_file_lists(tmp_path: Path):
     env_file = tmp_path / "etc" / "ocrsite" / "ocrsite.env"
     env_file.parent.mkdir(parents=True)
-    env_file.write_text("OCRSITE_FOLDERS=/mnt/c/Scans /srv/scans-out\n")
+    env_file.write_text("OCRSITE_FOLDERS=/mnt/c/Scans:/mnt/c/Scans out\n")
     units = tmp_path / "units"
     subprocess.run(
         [str(DEPLOY / "install-systemd.sh"), "--root", str(tmp_path), "--render-to", str(units)],
         check=True,
     )
     folders = (units / "ocrsite-integrations.service.d" / "folders.conf").read_text()
-    assert "ReadWritePaths=-/mnt/c/Scans -/srv/scans-out" in folders.splitlines()
+    lines = folders.splitlines()
+    assert 'ReadWritePaths="-/mnt/c/Scans"' in lines
+    assert 'ReadWritePaths="-/mnt/c/Scans out"' in lines
     assert not (units / "ocrsite-web.service.d" / "folders.conf").exists()
 
 

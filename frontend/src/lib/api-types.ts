@@ -363,7 +363,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Versions, OpenVINO devices, engine settings in force, queue depth, clusters with each worker's memory, the last finished run with its speed, and webhook deliveries waiting, failing (with the last error) and given up. */
+        /** @description Versions, OpenVINO devices, engine settings in force, queue depth, clusters with each worker's memory, the last finished run with its speed, the intake folders, webhook deliveries waiting, failing (with the last error) and given up, and whether PaddleX serving clients may call without a token (and as whom) and which file folders they may name. */
         get: operations["status"];
         put?: never;
         post?: never;
@@ -432,6 +432,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/layout-parsing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description PaddleX serving's PP-StructureV3 endpoint: the file becomes a document, read now ahead of other pages, and kept. */
+        post: operations["layout_parsing"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ocr": {
         parameters: {
             query?: never;
@@ -441,6 +458,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description PaddleX serving's OCR endpoint for a body with a "file" (the document is kept), else the original service's {"image": ...} (nothing is kept). */
         post: operations["ocr_compat"];
         delete?: never;
         options?: never;
@@ -579,12 +597,63 @@ export interface components {
             readonly pages: components["schemas"]["PageSummary"][];
         };
         /**
+         * @description * `0` - 0
+         *     * `1` - 1
+         * @enum {integer}
+         */
+        FileTypeEnum: 0 | 1;
+        /**
          * @description * `line` - line
          *     * `block` - block
          *     * `cell` - table cell
          * @enum {string}
          */
         KindEnum: "line" | "block" | "cell";
+        LayoutParsingRequest: {
+            /** @description Base64 of the file, or a file:// URL in a folder the server allows. */
+            file: string;
+            /**
+             * @description 0: PDF, 1: image.
+             *
+             *     * `0` - 0
+             *     * `1` - 1
+             */
+            fileType?: (components["schemas"]["FileTypeEnum"] | components["schemas"]["NullEnum"]) | null;
+            logId?: string | null;
+            visualize?: boolean | null;
+            returnMarkdownImages?: boolean | null;
+            useDocOrientationClassify?: boolean | null;
+            useDocUnwarping?: boolean | null;
+            useTextlineOrientation?: boolean | null;
+            textDetLimitSideLen?: number | null;
+            textDetLimitType?: string | null;
+            /** Format: double */
+            textDetThresh?: number | null;
+            /** Format: double */
+            textDetBoxThresh?: number | null;
+            /** Format: double */
+            textDetUnclipRatio?: number | null;
+            /** Format: double */
+            textRecScoreThresh?: number | null;
+            useSealRecognition?: boolean | null;
+            useTableRecognition?: boolean | null;
+            useFormulaRecognition?: boolean | null;
+            useChartRecognition?: boolean | null;
+        };
+        LayoutParsingResponse: {
+            logId: string;
+            result: components["schemas"]["LayoutParsingResponseResult"];
+            errorCode: number;
+            errorMsg: string;
+        };
+        LayoutParsingResponseResult: {
+            layoutParsingResults: {
+                [key: string]: unknown;
+            }[];
+            dataInfo: {
+                [key: string]: unknown;
+            };
+        };
         Line: {
             readonly id: number;
             /** Format: int64 */
@@ -606,6 +675,8 @@ export interface components {
             /** @description Null when nobody is signed in. */
             user: components["schemas"]["User"] | null;
         };
+        /** @enum {unknown} */
+        NullEnum: null;
         OcrCompatRequestRequest: {
             /** @description Base64 of an image or a PDF. */
             image: string;
@@ -613,6 +684,48 @@ export interface components {
         OcrCompatResult: {
             success: boolean;
             result: unknown[];
+        };
+        OcrRequest: components["schemas"]["OcrServingRequest"] | components["schemas"]["OcrCompatRequestRequest"];
+        OcrResponse: components["schemas"]["OcrServingResponse"] | components["schemas"]["OcrCompatResult"];
+        OcrServingRequest: {
+            /** @description Base64 of the file, or a file:// URL in a folder the server allows. */
+            file: string;
+            /**
+             * @description 0: PDF, 1: image.
+             *
+             *     * `0` - 0
+             *     * `1` - 1
+             */
+            fileType?: (components["schemas"]["FileTypeEnum"] | components["schemas"]["NullEnum"]) | null;
+            logId?: string | null;
+            visualize?: boolean | null;
+            useDocOrientationClassify?: boolean | null;
+            useDocUnwarping?: boolean | null;
+            useTextlineOrientation?: boolean | null;
+            textDetLimitSideLen?: number | null;
+            textDetLimitType?: string | null;
+            /** Format: double */
+            textDetThresh?: number | null;
+            /** Format: double */
+            textDetBoxThresh?: number | null;
+            /** Format: double */
+            textDetUnclipRatio?: number | null;
+            /** Format: double */
+            textRecScoreThresh?: number | null;
+        };
+        OcrServingResponse: {
+            logId: string;
+            result: components["schemas"]["OcrServingResponseResult"];
+            errorCode: number;
+            errorMsg: string;
+        };
+        OcrServingResponseResult: {
+            ocrResults: {
+                [key: string]: unknown;
+            }[];
+            dataInfo: {
+                [key: string]: unknown;
+            };
         };
         OptionChoice: {
             /** @description The key in an upload's `options`. */
@@ -1925,7 +2038,7 @@ export interface operations {
             };
         };
     };
-    ocr_compat: {
+    layout_parsing: {
         parameters: {
             query?: never;
             header?: never;
@@ -1934,7 +2047,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["OcrCompatRequestRequest"];
+                "application/json": components["schemas"]["LayoutParsingRequest"];
             };
         };
         responses: {
@@ -1943,11 +2056,118 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OcrCompatResult"];
+                    "application/json": components["schemas"]["LayoutParsingResponse"];
+                };
+            };
+            /** @description {"logId": ..., "errorCode": <status>, "errorMsg": ...} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description {"logId": ..., "errorCode": <status>, "errorMsg": ...} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description {"logId": ..., "errorCode": <status>, "errorMsg": ...} */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description {"logId": ..., "errorCode": <status>, "errorMsg": ...} */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description {"logId": ..., "errorCode": <status>, "errorMsg": ...} */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description {"logId": ..., "errorCode": <status>, "errorMsg": ...} */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ocr_compat: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["OcrRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OcrResponse"];
                 };
             };
             /** @description {"success": false, "error": {"code": ...}} */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description {"logId": ..., "errorCode": <status>, "errorMsg": ...} */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description {"logId": ..., "errorCode": <status>, "errorMsg": ...} */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description {"logId": ..., "errorCode": <status>, "errorMsg": ...} */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description {"logId": ..., "errorCode": <status>, "errorMsg": ...} */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description {"logId": ..., "errorCode": <status>, "errorMsg": ...} */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description {"logId": ..., "errorCode": <status>, "errorMsg": ...} */
+            504: {
                 headers: {
                     [name: string]: unknown;
                 };
