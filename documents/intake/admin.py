@@ -35,7 +35,7 @@ class IntakeFolderForm(forms.ModelForm):
         if not Path(path).is_dir():
             raise forms.ValidationError(f"{path} is not a folder on this server")
         for other in IntakeFolder.objects.exclude(pk=self.instance.pk):
-            if _within(path, other.path) or _within(other.path, path):
+            if Path(path).is_relative_to(other.path) or Path(other.path).is_relative_to(path):
                 raise forms.ValidationError(
                     f"overlaps the intake folder {other.path}: a file would be taken twice"
                 )
@@ -48,7 +48,7 @@ class IntakeFolderForm(forms.ModelForm):
     def clean(self) -> dict:
         data = super().clean()
         path, output = data.get("path"), data.get("output_path")
-        if path and output and _within(output, path):
+        if path and output and Path(output).is_relative_to(path):
             self.add_error(
                 "output_path",
                 "must be outside the intake folder: results written there would be taken as "
@@ -78,10 +78,6 @@ def _absolute(value: str, what: str) -> str:
     if not path.is_absolute():
         raise forms.ValidationError(f"the {what} must be an absolute path, e.g. /mnt/c/Scans")
     return str(path)
-
-
-def _within(path: str, folder: str) -> bool:
-    return Path(path) == Path(folder) or Path(folder) in Path(path).parents
 
 
 @admin.register(IntakeFolder)

@@ -40,11 +40,9 @@ def take(folder: IntakeFolder, candidate: Candidate, sha256: str) -> IntakeFile:
     move the original aside; returns its record. Raises HeldBack when the file must wait, and
     OSError when the original could not be moved (its record then says it is not moved yet,
     and the next scan moves it)."""
-    held = (
-        IntakeFile.objects.filter(folder=folder, sha256=sha256, state=IntakeFile.State.INGESTED)
-        .select_related("document")
-        .first()
-    )
+    held = IntakeFile.objects.filter(
+        folder=folder, sha256=sha256, state=IntakeFile.State.INGESTED
+    ).first()
     if held is not None:
         return _already_held(folder, candidate, held)
     owner = _owner(folder, candidate)
@@ -100,7 +98,7 @@ def _already_held(folder: IntakeFolder, candidate: Candidate, held: IntakeFile) 
         name=candidate.name,
         sha256=held.sha256,
         state=IntakeFile.State.DUPLICATE,
-        document=held.document,
+        document_id=held.document_id,
     )
     _move(folder, candidate, duplicate, DONE)
     return duplicate

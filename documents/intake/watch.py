@@ -12,7 +12,6 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.utils import timezone
 
 from documents.models import IntakeFolder
@@ -28,8 +27,8 @@ HEARTBEAT_S = 15
 
 
 class Watcher:
-    def __init__(self, *, stable_s: float | None = None) -> None:
-        self.stable_s = settings.INTAKE["STABLE_S"] if stable_s is None else stable_s
+    def __init__(self, *, stable_s: float) -> None:
+        self.stable_s = stable_s
         self._settling: dict[int, Settling] = {}
 
     def pass_once(self, now: float | None = None) -> list[Path]:
