@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from . import services, webhooks
-from .api.errors import ApplicationError
 from .engine.registry import pipeline_models
+from .errors import ApplicationError
 from .exports import FORMATS
+from .exports.downloads import MAX_DOCUMENTS_PER_ZIP, zip_download
 from .exports.errors import ExportError
-from .exports.views import MAX_DOCUMENTS_PER_ZIP, zip_download
 from .intake import admin as intake_admin  # noqa: F401  (registers its pages)
 from .models import (
     Correction,

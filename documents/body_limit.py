@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from .api.errors import error_body
+from .errors import error_body
 from .selectors import runtime_config
 
 MB = 1024 * 1024

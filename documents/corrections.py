@@ -14,8 +14,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 
-from .api.errors import ApplicationError
 from .carry_forward import Spot, fractions, match
+from .errors import ApplicationError
 from .models import Block, Correction, Line, Page, TableCell
 
 Kind = Correction.Kind

@@ -21,7 +21,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
-from .api.errors import error_body
+from .errors import error_body
 
 
 def _keys(request: HttpRequest | None, username: str | None) -> list[str]:

@@ -38,12 +38,12 @@ from django_q.tasks import async_task
 from PIL import Image
 
 from . import corrections, webhooks
-from .api.errors import ApplicationError
 from .engine import pages as page_files
 from .engine.errors import BadImageError, EngineError, TooManyPixelsError
 from .engine.pipeline import FLAG_DEFAULTS, pipeline_options, resolve_options
 from .engine.registry import how_to_add, pipeline_models
 from .engine.types import PageResult
+from .errors import ApplicationError
 from .models import (
     ACTIVE_STATUSES,
     Block,

@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 
 from . import services
-from .api.errors import ApplicationError
+from .errors import ApplicationError
 from .health import live_clusters
 from .models import ACTIVE_STATUSES, Page, Status
 

@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .errors import ApplicationError
+from documents.errors import ApplicationError
 
 
 class UserSerializer(serializers.Serializer):

@@ -23,9 +23,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from documents.errors import ApplicationError, error_body
 from documents.sync_ocr import read_now
-
-from .errors import ApplicationError, error_body
 
 logger = logging.getLogger(__name__)
 

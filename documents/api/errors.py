@@ -1,10 +1,5 @@
-"""One error type for the application and one JSON shape for every error the API returns.
-
-    {"error": {"code": "not_found", "message": "Not found.", "fields": {}}}
-
-`fields` maps input field names to their messages (validation errors); `files` lists the
-per-file reasons when an upload rejects every file.
-"""
+"""Every error the API returns, ours, Django's and DRF's, in the one envelope of
+documents/errors.py."""
 
 from __future__ import annotations
 
@@ -17,29 +12,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from documents.errors import ApplicationError, error_body
+
 logger = logging.getLogger(__name__)
-
-
-class ApplicationError(Exception):
-    """A request the application refuses, with a message a user can act on."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: str = "invalid",
-        status: int = status.HTTP_400_BAD_REQUEST,
-        extra: dict[str, Any] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.status = status
-        self.extra = extra or {}
-
-
-def error_body(code: str, message: str, **extra: Any) -> dict[str, Any]:
-    return {"error": {"code": code, "message": message, "fields": {}, **extra}}
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -59,12 +59,12 @@ from rest_framework.views import APIView
 
 from documents.engine import pages as page_files
 from documents.engine.errors import BadImageError
+from documents.errors import ApplicationError
 from documents.models import Page
 from documents.selectors import serving_user
 from documents.sync_ocr import read_now
 
 from . import compat
-from .errors import ApplicationError
 
 logger = logging.getLogger(__name__)
 

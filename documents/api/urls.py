@@ -3,9 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from documents.exports import views as export_views
-
-from . import auth, views
+from . import auth, exports, views
 
 urlpatterns = [
     path("auth/login/", auth.LoginApi.as_view(), name="auth-login"),
@@ -13,16 +11,16 @@ urlpatterns = [
     path("auth/me/", auth.MeApi.as_view(), name="auth-me"),
     path("config/", views.ConfigApi.as_view(), name="config"),
     path("documents/", views.DocumentListApi.as_view(), name="document-list"),
-    # Exports (documents/exports/views.py); "export/" before the <int:pk> routes.
+    # Exports (api/exports.py); "export/" before the <int:pk> routes.
     path(
         "documents/export/",
-        export_views.DocumentExportManyApi.as_view(),
+        exports.DocumentExportManyApi.as_view(),
         name="document-export-many",
     ),
     path("documents/<int:pk>/", views.DocumentDetailApi.as_view(), name="document-detail"),
     path(
         "documents/<int:pk>/export/",
-        export_views.DocumentExportApi.as_view(),
+        exports.DocumentExportApi.as_view(),
         name="document-export",
     ),
     path(

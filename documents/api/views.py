@@ -19,10 +19,10 @@ from rest_framework.serializers import ModelSerializer
 from rest_framework.views import APIView
 
 from documents import corrections, selectors, services, webhooks
+from documents.errors import ApplicationError
 from documents.models import Correction, Document, Page, Webhook
 
 from . import serializers as s
-from .errors import ApplicationError
 
 ERRORS = {
     400: OpenApiResponse(description="Invalid input (the error envelope)."),

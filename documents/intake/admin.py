@@ -11,7 +11,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from documents import services
-from documents.api.errors import ApplicationError
+from documents.errors import ApplicationError
 from documents.exports import FORMATS
 from documents.models import IntakeFile, IntakeFolder
 from documents.selectors import runtime_config

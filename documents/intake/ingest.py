@@ -19,7 +19,7 @@ from django.core.files import File
 from django.db import IntegrityError, transaction
 
 from documents import services
-from documents.api.errors import ApplicationError
+from documents.errors import ApplicationError
 from documents.models import Document, IntakeFile, IntakeFolder
 
 from .scan import DONE, FAILED, Candidate

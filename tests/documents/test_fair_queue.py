@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from documents import services
-from documents.api.errors import ApplicationError
+from documents.errors import ApplicationError
 from documents.models import Document, Page, Status
 from documents.selectors import next_page
 from tests.documents import files

@@ -11,12 +11,8 @@ where the format has room for one, and `complete: false` in the JSON and the ZIP
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -25,16 +21,13 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from documents.api.errors import ApplicationError
+from documents.errors import ApplicationError
 from documents.exports import FORMATS, ZIP_CONTENT_TYPE, export_document
-from documents.exports.document import ExportDocument
+from documents.exports.downloads import MAX_DOCUMENTS_PER_ZIP, progress_headers, zip_download
 from documents.exports.errors import ExportError
 from documents.exports.from_models import export_from_model
-from documents.exports.zip import write_zip
-from documents.models import Document
 from documents.selectors import document_visible
 
-MAX_DOCUMENTS_PER_ZIP = 50
 ERRORS = {
     400: OpenApiResponse(description="Unknown format or bad ids (the error envelope)."),
     404: OpenApiResponse(description="No such document, or not yours."),
@@ -85,14 +78,6 @@ class ExportManyQuerySerializer(serializers.Serializer):
         return formats
 
 
-def _progress_headers(response: HttpResponse, docs: list[ExportDocument]) -> None:
-    done = sum(doc.pages_done for doc in docs)
-    total = sum(len(doc.pages) for doc in docs)
-    response["X-Export-Incomplete"] = "false" if all(doc.complete for doc in docs) else "true"
-    response["X-Export-Pages"] = f"{done}/{total}"
-    response["Cache-Control"] = "private, no-store"  # corrections change it at any time
-
-
 def _export_failed(error: ExportError) -> ApplicationError:
     return ApplicationError(str(error), code="export_failed", status=500)
 
@@ -117,7 +102,7 @@ class DocumentExportApi(APIView):
             raise _export_failed(e) from None
         response = HttpResponse(exported.data, content_type=exported.content_type)
         response["Content-Disposition"] = content_disposition_header(True, exported.filename)
-        _progress_headers(response, [doc])
+        progress_headers(response, [doc])
         return response
 
 
@@ -146,32 +131,3 @@ class DocumentExportManyApi(APIView):
             return zip_download([found[pk] for pk in ids], formats)
         except ExportError as e:
             raise _export_failed(e) from None
-
-
-def zip_download(documents: Iterable[Document], formats: Sequence[str]) -> FileResponse:
-    """The documents, in order, as one ZIP download with a manifest.json (the API's and the
-    admin's). Raises ExportError when a writer fails."""
-    exported: list[ExportDocument] = []
-
-    def docs() -> Iterator[ExportDocument]:
-        # One document's results in memory at a time; the ZIP goes to a temporary file.
-        for document in documents:
-            exported.append(export_from_model(document))
-            yield exported[-1]
-
-    out = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it when sent
-    try:
-        write_zip(docs(), formats, out)
-    except BaseException:
-        out.close()
-        raise
-    out.seek(0)
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    response = FileResponse(
-        out,
-        as_attachment=True,
-        filename=f"ocrsite-export-{stamp}.zip",
-        content_type=ZIP_CONTENT_TYPE,
-    )
-    _progress_headers(response, exported)
-    return response
