@@ -19,7 +19,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 
-from . import services, webhooks
+from . import webhooks
 from .engine.registry import pipeline_models
 from .errors import ApplicationError
 from .exports import FORMATS
@@ -37,6 +37,7 @@ from .models import (
     WebhookEvent,
 )
 from .selectors import models_installed, runtime_config
+from .services import runs, uploads
 
 
 class PageInline(admin.TabularInline):
@@ -134,16 +135,14 @@ class DocumentAdmin(admin.ModelAdmin):
         self._each(
             request,
             queryset,
-            services.document_reprocess,
+            runs.document_reprocess,
             done="queued again",
             level=messages.ERROR,
         )
 
     @admin.action(description="Cancel the selected documents' OCR", permissions=["change"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
-        self._each(
-            request, queryset, services.ocr_run_cancel, done="cancelled", level=messages.WARNING
-        )
+        self._each(request, queryset, runs.ocr_run_cancel, done="cancelled", level=messages.WARNING)
 
     @admin.action(description="Export selected (ZIP)", permissions=["view"])
     def export_zip(self, request: HttpRequest, queryset: QuerySet[Document]) -> FileResponse | None:
@@ -276,7 +275,7 @@ class RuntimeSettingsForm(forms.ModelForm):
                 {"text_models": f"needs {', '.join(missing)}: python manage.py ocr_models install"}
             )
         try:
-            services.options_validate(
+            uploads.options_validate(
                 pipeline=data.get("default_pipeline") or config.pipeline,
                 options=data.get("default_options") or {},
                 text_models=text_models,

@@ -35,8 +35,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from documents import services
 from documents.models import ACTIVE_STATUSES, Document, Page
+from documents.services import runs
 
 FORMAT = "ocrsite-backup"
 VERSION = 1
@@ -223,7 +223,7 @@ def import_all(source: Path, *, log: Log) -> dict[str, int]:
 
     active = Document.objects.filter(status__in=ACTIVE_STATUSES)
     for document in active:
-        services.document_reprocess(document=document)
+        runs.document_reprocess(document=document)
     if active:
         log(f"{len(active)} documents that were being read at export time are queued again")
     return written

@@ -9,16 +9,18 @@ ephemeral (never listed, deleted once answered); PaddleX serving's is kept, for 
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
+from django.utils import timezone
 
-from . import services
 from .errors import ApplicationError
 from .health import live_clusters
-from .models import ACTIVE_STATUSES, Page, Status
+from .models import ACTIVE_STATUSES, Document, Page, Status
+from .services import uploads
 
 POLL_S = 0.2
 # A request still waiting this long with no OCR worker alive is told so (a worker just
@@ -37,7 +39,7 @@ def read_now(
     """The file's pages, read by the queue's workers with `pipeline` (each with its document
     loaded). `keep`: the document stays, a document like any upload; else it is deleted once
     read. Raises ApplicationError with the reason (and no exception text) when it cannot be."""
-    document = services.document_create(
+    document = uploads.document_create(
         owner=owner,
         upload=upload,
         pipeline=pipeline,
@@ -82,4 +84,11 @@ def read_now(
         return pages
     finally:
         if not keep:
-            services.document_delete(document=document)
+            uploads.document_delete(document=document)
+
+
+def leftovers_delete() -> None:
+    """Delete the files of requests whose web process died before it could delete them."""
+    left = timezone.now() - timedelta(seconds=settings.SYNC_OCR_WAIT_S + 600)
+    for document in Document.objects.filter(ephemeral=True, created_at__lt=left):
+        uploads.document_delete(document=document)

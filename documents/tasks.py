@@ -1,5 +1,5 @@
 """django-q2 tasks. A message carries a page id and its token, nothing else, and reads one
-page: the one the queue's turn order gives it (services.page_claim_next), usually another
+page: the one the queue's turn order gives it (worker.page_claim_next), usually another
 user's when one user has many waiting. The worker reads the rest from the database, so a
 message that comes twice, or too late, changes nothing.
 
@@ -19,7 +19,7 @@ from django.dispatch import receiver
 from django_q.signals import post_spawn
 from PIL import Image
 
-from . import services
+from . import queue, sync_ocr, worker
 from .engine import Engine
 from .engine.errors import EngineError
 from .engine.pages import RenderedPage
@@ -33,19 +33,19 @@ logger = logging.getLogger(__name__)
 
 def ocr_page(page_id: int, token: str) -> str:
     """Read one page: claim the next in turn, render its image, OCR it, save its results."""
-    page = services.page_claim_next(message=services.message_key(page_id, token))
+    page = worker.page_claim_next(message=worker.message_key(page_id, token))
     if page is None:
         return "skipped: no page is waiting"
     page_id, token = page.pk, str(page.token)
     try:
         result, timings = _read(page)
     except EngineError as e:
-        services.page_fail(page_id=page_id, token=token, reason=str(e))
+        worker.page_fail(page_id=page_id, token=token, reason=str(e))
         return f"failed: {e}"
     except Exception as e:
         # The reason is shown to users: the exception's text stays in the worker's log.
         logger.exception("page %s: unexpected error", page_id)
-        services.page_fail(
+        worker.page_fail(
             page_id=page_id,
             token=token,
             reason="an internal error stopped the OCR of this page (the worker's log has it)",
@@ -54,7 +54,7 @@ def ocr_page(page_id: int, token: str) -> str:
     started = time.perf_counter()
     engine = _engine(page.run)
     engine_info = page.run.engine_info or engine.info()  # asked once per run
-    saved = services.page_result_save(
+    saved = worker.page_result_save(
         page=page, result=result, engine_info=engine_info, timings=timings
     )
     logger.info(
@@ -72,7 +72,7 @@ def _read(page: Page) -> tuple[PageResult, dict[str, float]]:
     """The page's image through the engine, with the time spent rendering it."""
     config = runtime_config()
     started = time.perf_counter()
-    rendered = services.page_image_render(page=page, config=config)
+    rendered = worker.page_image_render(page=page, config=config)
     timings = {"render": time.perf_counter() - started}
     engine = _engine(page.run)
     run = partial(engine.run, rendered.image, pipeline=page.run.pipeline, options=page.run.options)
@@ -82,11 +82,11 @@ def _read(page: Page) -> tuple[PageResult, dict[str, float]]:
         with ThreadPoolExecutor(max_workers=1) as writer:
             # The PNG is written while the engine reads the page (zlib works outside the GIL);
             # it is recorded even when the engine fails, so the page can be looked at.
-            written = writer.submit(services.page_image_write, page=page, rendered=rendered)
+            written = writer.submit(worker.page_image_write, page=page, rendered=rendered)
             try:
                 result = run()
             finally:
-                services.page_image_record(page=page, rendered=rendered, name=written.result())
+                worker.page_image_record(page=page, rendered=rendered, name=written.result())
     _show_the_page_read(page, rendered, result)
     return result, timings
 
@@ -98,8 +98,8 @@ def _show_the_page_read(page: Page, rendered: RenderedPage, result: PageResult) 
         rendered = dataclasses.replace(rendered, image=Image.fromarray(result.flattened))
     elif not page.flattened:
         return
-    name = services.page_image_write(page=page, rendered=rendered)
-    services.page_image_record(
+    name = worker.page_image_write(page=page, rendered=rendered)
+    worker.page_image_record(
         page=page, rendered=rendered, name=name, flattened=result.flattened is not None
     )
 
@@ -110,16 +110,17 @@ def ocr_page_finished(task: Any) -> None:
     if task.success:
         return
     reason = str(task.result or "").splitlines()[0] if task.result else "the task failed"
-    message = services.message_key(*task.args)
+    message = worker.message_key(*task.args)
     for page in Page.objects.filter(claimed_with=message, status=Status.RUNNING):
-        services.page_fail(
+        worker.page_fail(
             page_id=page.pk, token=str(page.token), reason=f"the worker stopped: {reason}"
         )
 
 
 def recover_stalled() -> int:
     """Scheduled every minute (see the migration that creates the schedule)."""
-    return services.pages_recover_stalled()
+    sync_ocr.leftovers_delete()
+    return queue.pages_recover_stalled()
 
 
 def _engine(run: OcrRun | RuntimeConfig) -> Engine:

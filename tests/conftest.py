@@ -244,11 +244,12 @@ def read_now(db: None) -> Callable[..., Any]:
     the real engine (the page task itself, without the queue), for tests about results."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from documents import services, tasks
+    from documents import tasks
     from documents.models import Document
+    from documents.services import uploads
 
     def read(owner: Any, name: str, data: bytes, **options: Any) -> Document:
-        document = services.document_create(
+        document = uploads.document_create(
             owner=owner, upload=SimpleUploadedFile(name, data), **options
         )
         for page in document.pages.order_by("number"):

@@ -18,9 +18,10 @@ from rest_framework.response import Response
 from rest_framework.serializers import ModelSerializer
 from rest_framework.views import APIView
 
-from documents import corrections, selectors, services, webhooks
+from documents import corrections, selectors, webhooks
 from documents.errors import ApplicationError
 from documents.models import Correction, Document, Page, Webhook
+from documents.services import review, runs, uploads
 
 from . import serializers as s
 
@@ -97,7 +98,7 @@ class DocumentListApi(APIView):
         for upload in data.validated_data["file"]:
             try:
                 created.append(
-                    services.document_create(
+                    uploads.document_create(
                         owner=request.user,
                         upload=upload,
                         pipeline=data.validated_data.get("pipeline"),
@@ -130,7 +131,7 @@ class DocumentDetailApi(APIView):
 
     @extend_schema(responses={204: None, **ERRORS})
     def delete(self, request: Request, pk: int) -> Response:
-        services.document_delete(document=_document(request, pk))
+        uploads.document_delete(document=_document(request, pk))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -145,7 +146,7 @@ class DocumentReprocessApi(APIView):
         document = _document(request, pk)
         data = s.RunOptionsInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.document_reprocess(
+        runs.document_reprocess(
             document=document,
             pipeline=data.validated_data.get("pipeline"),
             options=data.validated_data.get("options"),
@@ -167,7 +168,7 @@ class DocumentCancelApi(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         """Stop a queued or running document (409 when it is not active)."""
-        services.ocr_run_cancel(document=_document(request, pk))
+        runs.ocr_run_cancel(document=_document(request, pk))
         return _detail(request, pk)
 
 
@@ -181,7 +182,7 @@ class DocumentReviewedApi(APIView):
         """Mark the document (and all its pages) reviewed, or {"reviewed": false} to unmark."""
         data = s.ReviewedInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.document_mark_reviewed(
+        review.document_mark_reviewed(
             document=_document(request, pk), reviewed=data.validated_data["reviewed"]
         )
         return _detail(request, pk)
@@ -237,7 +238,7 @@ class PageReviewedApi(APIView):
     def post(self, request: Request, pk: int, number: int) -> Response:
         data = s.ReviewedInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        page = services.page_mark_reviewed(
+        page = review.page_mark_reviewed(
             page=_page(request, pk, number), reviewed=data.validated_data["reviewed"]
         )
         return Response(s.PageSummarySerializer(page).data)

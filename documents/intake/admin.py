@@ -10,11 +10,11 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from documents import services
 from documents.errors import ApplicationError
 from documents.exports import FORMATS
 from documents.models import IntakeFile, IntakeFolder
 from documents.selectors import runtime_config
+from documents.services import uploads
 
 
 class IntakeFolderForm(forms.ModelForm):
@@ -58,7 +58,7 @@ class IntakeFolderForm(forms.ModelForm):
             self.add_error("output_formats", "choose what to write to the output folder")
         config = runtime_config()
         try:
-            services.options_validate(
+            uploads.options_validate(
                 pipeline=data.get("pipeline") or config.pipeline,
                 options=data.get("options") or {},
                 text_models=config.text_models,

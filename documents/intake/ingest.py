@@ -18,9 +18,9 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.db import IntegrityError, transaction
 
-from documents import services
 from documents.errors import ApplicationError
 from documents.models import Document, IntakeFile, IntakeFolder
+from documents.services import uploads
 
 from .scan import DONE, FAILED, Candidate
 
@@ -55,7 +55,7 @@ def take(folder: IntakeFolder, candidate: Candidate, sha256: str) -> IntakeFile:
     document: Document | None = None
     try:
         with transaction.atomic(), candidate.path.open("rb") as original:
-            document = services.document_create(
+            document = uploads.document_create(
                 owner=owner,
                 upload=File(original, name=candidate.path.name),
                 pipeline=folder.pipeline or None,

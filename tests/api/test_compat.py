@@ -74,10 +74,10 @@ def test_a_token_is_needed(client):
 def test_a_request_is_read_ahead_of_another_users_batch_and_leaves_nothing(
     cluster, api, other_user, wait_until
 ):
-    from documents import services
     from documents.models import Document, Status
+    from documents.services import uploads
 
-    batch = services.document_create(
+    batch = uploads.document_create(
         owner=other_user,
         upload=SimpleUploadedFile("batch.pdf", files.pdf([files.text_page()] * 6)),
         pipeline="ocr",

@@ -14,7 +14,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from documents import services
 from documents.engine.registry import (
     CHART_MODEL,
     DEFAULT_TEXT_MODELS,
@@ -25,6 +24,7 @@ from documents.engine.registry import (
     pipeline_models,
 )
 from documents.models import Document, OcrRun, RuntimeSettings
+from documents.services import uploads
 from tests.documents import files
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +176,7 @@ def test_an_upload_to_a_pipeline_whose_models_are_missing_is_a_400_naming_them(a
 
 def test_a_reprocess_asking_for_a_missing_model_is_a_400_naming_it(api, user, install):
     install(BOTH_PIPELINES)
-    document = services.document_create(
+    document = uploads.document_create(
         owner=user, upload=SimpleUploadedFile("a.png", files.png()), pipeline="ocr"
     )
     response = api.post(

@@ -92,11 +92,11 @@ def test_review_flags_per_page_and_document(user, read_now, api):
 def test_list_filters_and_pagination(user, api):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from documents import services
+    from documents.services import uploads
     from tests.documents import files
 
     for n in range(5):
-        services.document_create(owner=user, upload=SimpleUploadedFile(f"{n}.png", files.png()))
+        uploads.document_create(owner=user, upload=SimpleUploadedFile(f"{n}.png", files.png()))
     page = api.get("/api/documents/", {"page_size": 2}).json()
     assert page["count"] == 5 and len(page["results"]) == 2 and page["next"]
     assert [d["name"] for d in page["results"]] == ["4.png", "3.png"]  # newest first

@@ -16,8 +16,8 @@ from django.contrib.auth.models import Permission, User
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from documents import services
 from documents.models import Document
+from documents.services import uploads
 from tests.documents import files
 
 pytestmark = pytest.mark.django_db
@@ -97,7 +97,7 @@ def test_readyz_tells_outsiders_what_fails_but_not_why(client, admin_user, setti
 
 
 def test_admin_actions_need_the_matching_permission(client, user):
-    services.document_create(owner=user, upload=SimpleUploadedFile("a.png", files.png()))
+    uploads.document_create(owner=user, upload=SimpleUploadedFile("a.png", files.png()))
     staff = User.objects.create_user("viewer", password="pw", is_staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="view_document"))
     client.force_login(staff)

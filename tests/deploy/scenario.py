@@ -11,8 +11,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from rest_framework.authtoken.models import Token
 
-from documents import corrections, services, tasks
+from documents import corrections, tasks
 from documents.models import Document, Page, RuntimeSettings, TableCell
+from documents.services import review, uploads
 from tests import pages
 
 
@@ -28,7 +29,7 @@ def populate() -> None:
     tokens = {user.username: Token.objects.create(user=user).key for user in (admin, alice)}
     RuntimeSettings.objects.create(pdf_dpi=150)
 
-    report = services.document_create(
+    report = uploads.document_create(
         owner=alice,
         upload=ContentFile(pages.encode(pages.render_report()), name="order.png"),
         pipeline="structure",
@@ -37,7 +38,7 @@ def populate() -> None:
     scans = [
         pages.scanned(pages.render_lines(pages.ENGLISH_LINES, top=150 + n * 40)) for n in (0, 1)
     ]
-    letter = services.document_create(
+    letter = uploads.document_create(
         owner=bob,
         upload=ContentFile(
             pages.encode(scans[0], "TIFF", save_all=True, append_images=scans[1:]),
@@ -47,7 +48,7 @@ def populate() -> None:
     )
     for page in Page.objects.filter(document__in=[report, letter]):
         assert tasks.ocr_page(page.pk, str(page.token)) == "done"
-    services.document_create(
+    uploads.document_create(
         owner=admin,
         upload=ContentFile(pages.encode(pages.render_lines(["Still waiting"])), name="wait.png"),
     )
@@ -57,7 +58,7 @@ def populate() -> None:
     corrections.correct(first.blocks.first(), "A corrected block", admin)
     cell = TableCell.objects.filter(table__page=first).order_by("row", "col").first()
     corrections.correct(cell, "Article", admin)
-    services.page_mark_reviewed(page=letter.pages.get(number=1))
+    review.page_mark_reviewed(page=letter.pages.get(number=1))
     print(json.dumps({"tokens": tokens, "tables": first.tables.count()}))
 
 

@@ -65,9 +65,9 @@ def _restore_and_compare(target, folder, before) -> None:
     # New rows do not collide with the restored primary keys (an IntegrityError fails the call).
     new_pk = target.python(
         "import json; from django.contrib.auth.models import User;"
-        " from django.core.files.base import ContentFile; from documents import services;"
+        " from django.core.files.base import ContentFile; from documents.services import uploads;"
         " from tests import pages;"
-        " d = services.document_create(owner=User.objects.get(username='alice'),"
+        " d = uploads.document_create(owner=User.objects.get(username='alice'),"
         " upload=ContentFile(pages.encode(pages.render_lines(['New'])), name='new.png'));"
         " print(json.dumps(d.pk))"
     )

@@ -10,8 +10,9 @@ from django.core.files.base import ContentFile
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from documents import services, tasks
+from documents import tasks
 from documents.models import RuntimeSettings
+from documents.services import uploads
 from tests import pages
 
 pytestmark = [pytest.mark.django_db]
@@ -44,7 +45,7 @@ def test_status_reports_versions_devices_settings_queue_and_the_last_run(
     before = api.get("/api/status/").json()["queue"]["queued"]
     # With Redis the message is sent when the upload commits.
     with django_capture_on_commit_callbacks(execute=True):
-        document = services.document_create(
+        document = uploads.document_create(
             owner=api.user,
             upload=ContentFile(pages.encode(pages.render_lines(pages.ENGLISH_LINES)), name="a.png"),
             pipeline="ocr",
@@ -76,7 +77,7 @@ def test_status_and_new_runs_show_the_precision_auto_gives_here(api, settings):
     settings.OCR_ENGINE = {**settings.OCR_ENGINE, "PRECISION": "auto", "DEVICE": "CPU"}
     core = ov.Core()
     expected = "bf16" if "BF16" in core.get_property("CPU", "OPTIMIZATION_CAPABILITIES") else "f32"
-    document = services.document_create(
+    document = uploads.document_create(
         owner=api.user,
         upload=ContentFile(pages.encode(pages.render_lines(pages.ENGLISH_LINES)), name="a.png"),
         pipeline="ocr",

@@ -12,10 +12,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_q.conf import Conf
 
-from documents import services
 from documents.exports import FORMATS
 from documents.models import Document, Line, OcrRun, RuntimeSettings, Status
 from documents.selectors import runtime_config
+from documents.services import uploads
 from tests.documents import files
 from tests.pages import ENGLISH_LINES
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def document(user) -> Document:
-    return services.document_create(owner=user, upload=SimpleUploadedFile("a.png", files.png()))
+    return uploads.document_create(owner=user, upload=SimpleUploadedFile("a.png", files.png()))
 
 
 def test_admin_pages_open(admin_client, document):
@@ -130,7 +130,7 @@ def test_the_runtime_settings_row_shows_the_precision_auto_gives_here(admin_clie
 def test_export_action_returns_the_selected_documents_as_a_zip(admin_client, user, read_now):
     first = read_now(user, "first.png", files.png(ENGLISH_LINES[:2]))
     second = read_now(user, "second.png", files.png(ENGLISH_LINES[2:]))
-    services.document_create(owner=user, upload=SimpleUploadedFile("other.png", files.png()))
+    uploads.document_create(owner=user, upload=SimpleUploadedFile("other.png", files.png()))
 
     response = admin_client.post(
         "/admin/documents/document/",

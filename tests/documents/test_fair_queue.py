@@ -6,10 +6,11 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from documents import services
+from documents import worker
 from documents.errors import ApplicationError
 from documents.models import Document, Page, Status
 from documents.selectors import next_page
+from documents.services import uploads
 from tests.documents import files
 
 pytestmark = pytest.mark.django_db
@@ -18,12 +19,12 @@ pytestmark = pytest.mark.django_db
 def upload(owner, pages: int, **options) -> Document:
     data = files.pdf([files.text_page()] * pages) if pages > 1 else files.png()
     name = "doc.pdf" if pages > 1 else "doc.png"
-    return services.document_create(owner=owner, upload=SimpleUploadedFile(name, data), **options)
+    return uploads.document_create(owner=owner, upload=SimpleUploadedFile(name, data), **options)
 
 
 def take() -> Page:
     """What a free worker does: claim the page in turn."""
-    page = services.page_claim_next(message="test")
+    page = worker.page_claim_next(message="test")
     assert page is not None
     return page
 
@@ -65,7 +66,7 @@ def test_a_request_waiting_on_the_ocr_endpoint_goes_first(user, other_user, admi
 
 def test_no_page_waiting_means_nothing_to_take(user):
     assert next_page() is None
-    assert services.page_claim_next(message="test") is None
+    assert worker.page_claim_next(message="test") is None
 
 
 def test_pages_waiting_per_user_are_limited(user, other_user, settings):

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django_q.conf import Conf
 from django_q.models import Schedule
 
-from documents import services
 from documents.models import Document, OcrRun, Page, Status
+from documents.services import uploads
 from tests.documents import files
 from tests.pages import CHINESE_LINES, ENGLISH_LINES, encode, render_report, scanned
 
@@ -135,7 +135,7 @@ def test_a_page_that_cannot_be_read_fails_with_its_reason(make_cluster, user, wa
     """A PDF whose second page pdfium cannot render: page 1 is read, page 2 fails, and the
     document says which page failed and why instead of waiting forever."""
     data = files.pdf([files.text_page(), files.text_page()])
-    document = services.document_create(owner=user, upload=SimpleUploadedFile("two.pdf", data))
+    document = uploads.document_create(owner=user, upload=SimpleUploadedFile("two.pdf", data))
     # The stored original loses its second page after the upload was checked.
     second = Page.objects.get(document=document, number=2)
     path = document.original.path
@@ -175,7 +175,7 @@ def test_cluster_killed_mid_document_completes_every_page_exactly_once(
         for n, c in zip(names, cities, strict=True)
     ]
     data = files.pdf([files.text_page(page) for page in lines])
-    document = services.document_create(
+    document = uploads.document_create(
         owner=user, upload=SimpleUploadedFile("contract.pdf", data), pipeline="ocr"
     )
     first = make_cluster(**short)

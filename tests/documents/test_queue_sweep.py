@@ -18,8 +18,9 @@ from django.utils import timezone
 from django_q.conf import Conf
 from django_q.models import OrmQ
 
-from documents import services
+from documents import queue, worker
 from documents.models import Page, Status
+from documents.services import uploads
 from tests.documents import files
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def waiting_page(user, django_capture_on_commit_callbacks) -> Page:
     when the upload commits)."""
     with django_capture_on_commit_callbacks(execute=True):
         upload = SimpleUploadedFile("a.png", files.png())
-        document = services.document_create(owner=user, upload=upload)
+        document = uploads.document_create(owner=user, upload=upload)
     page = document.pages.get()
     Page.objects.filter(pk=page.pk).update(enqueued_at=timezone.now() - timedelta(hours=1))
     page.refresh_from_db()
@@ -41,35 +42,35 @@ def waiting_page(user, django_capture_on_commit_callbacks) -> Page:
 
 
 def test_a_page_with_its_message_is_left_alone(waiting_page):
-    assert services.pages_recover_stalled() == 0
+    assert queue.pages_recover_stalled() == 0
     assert Page.objects.get(pk=waiting_page.pk).token == waiting_page.token
 
 
 @pytest.mark.skipif(not Conf.ORM, reason="messages kept as rows: the ORM broker only")
 @pytest.mark.parametrize("lose", ["deleted", "unreadable"])
 def test_a_waiting_page_without_a_readable_message_is_sent_again(waiting_page, lose):
-    assert services._orm_readable_messages() == 1
+    assert queue._orm_readable_messages() == 1
     if lose == "deleted":  # e.g. from the admin's queue page
         OrmQ.objects.all().delete()
     else:  # signed with another secret key: the cluster would drop it unread
         message = OrmQ.objects.get()
         message.payload = message.payload[:-6] + "AAAAAA"
         message.save()
-    assert services.pages_recover_stalled() == 1
+    assert queue.pages_recover_stalled() == 1
     page = Page.objects.get(pk=waiting_page.pk)
     assert page.status == Status.QUEUED and page.token != waiting_page.token
-    assert services._orm_readable_messages() == 1  # the new one
-    assert services.pages_recover_stalled() == 0  # its new message is there
+    assert queue._orm_readable_messages() == 1  # the new one
+    assert queue.pages_recover_stalled() == 0  # its new message is there
 
 
 def test_a_running_page_is_taken_again_only_after_its_timeout(waiting_page):
     token = str(waiting_page.token)
-    assert services.page_claim(page_id=waiting_page.pk, token=token) is not None
+    assert worker.page_claim(page_id=waiting_page.pk, token=token) is not None
     # The same message delivered again while the first worker still reads the page.
-    assert services.page_claim(page_id=waiting_page.pk, token=token) is None
+    assert worker.page_claim(page_id=waiting_page.pk, token=token) is None
     expired = timezone.now() - timedelta(seconds=settings.TASK_TIMEOUT + 1)
     Page.objects.filter(pk=waiting_page.pk).update(claimed_at=expired)
-    again = services.page_claim(page_id=waiting_page.pk, token=token)
+    again = worker.page_claim(page_id=waiting_page.pk, token=token)
     assert again is not None and again.attempts == 2
 
 

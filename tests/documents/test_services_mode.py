@@ -8,7 +8,7 @@ from django.db import connection
 from django_q.brokers import get_broker
 from django_q.conf import Conf
 
-from documents import services
+from documents.services import uploads
 from tests.documents import files
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ def test_documents_are_stored_in_postgresql_and_queued_in_redis(user, make_clust
     assert Conf.ORM is None and type(broker).__name__ == "Redis"
     before = broker.queue_size()
     data = files.tiff([files.text_page()] * 3)
-    document = services.document_create(owner=user, upload=SimpleUploadedFile("a.tif", data))
+    document = uploads.document_create(owner=user, upload=SimpleUploadedFile("a.tif", data))
     # One message per page, sent once the upload's transaction committed.
     assert broker.queue_size() - before == document.page_count == 3
     broker.purge_queue()

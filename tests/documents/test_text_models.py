@@ -7,8 +7,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from documents import services, tasks
+from documents import tasks
 from documents.models import RuntimeSettings
+from documents.services import runs, uploads
 from tests.documents import files
 from tests.pages import ENGLISH_LINES
 
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
                                              ("ppocrv6_small", "ppocrv5_mobile")])  # fmt: skip
 def test_a_run_is_read_with_the_text_models_it_was_queued_with(user, queued, changed):
     RuntimeSettings.objects.create(text_models=queued)
-    document = services.document_create(
+    document = uploads.document_create(
         owner=user, upload=SimpleUploadedFile("a.png", files.png(ENGLISH_LINES)), pipeline="ocr"
     )
     RuntimeSettings.objects.filter(pk=1).update(text_models=changed)  # changed since
@@ -31,7 +32,7 @@ def test_a_run_is_read_with_the_text_models_it_was_queued_with(user, queued, cha
     assert run.engine_info["text_models"] == queued
     assert [line.text for line in page.lines.order_by("order")] == list(ENGLISH_LINES)
 
-    rerun = services.document_reprocess(document=document)
+    rerun = runs.document_reprocess(document=document)
     assert rerun.text_models == changed  # a new run takes the setting in force
 
 

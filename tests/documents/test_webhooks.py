@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from documents import services, webhooks
+from documents import webhooks, worker
 from documents.models import (
     Document,
     IntakeFile,
@@ -24,6 +24,7 @@ from documents.models import (
     Webhook,
     WebhookDelivery,
 )
+from documents.services import review, uploads
 from tests.conftest import client_for
 from tests.documents import files
 from tests.documents.test_queue import upload
@@ -40,7 +41,7 @@ def idle_queue(make_cluster) -> None:
 
 def queued_document(owner: Any, name: str = "page.png") -> Document:
     """A stored document waiting in the queue (use with idle_queue)."""
-    return services.document_create(
+    return uploads.document_create(
         owner=owner, upload=SimpleUploadedFile(name, files.png()), pipeline="ocr"
     )
 
@@ -106,7 +107,7 @@ def test_a_document_whose_page_cannot_be_read_is_posted_failed(
     failed_hook = Webhook.objects.create(owner=user, url=receiver.url, events=["failed"])
     Webhook.objects.create(owner=user, url=receiver.url, events=["done", "reviewed"])
     data = files.pdf([files.text_page(), files.text_page()])
-    document = services.document_create(
+    document = uploads.document_create(
         owner=user, upload=SimpleUploadedFile("two.pdf", data), pipeline="ocr"
     )
     # The stored original loses its second page after the upload was checked.
@@ -127,7 +128,7 @@ def test_a_failing_receiver_gets_the_delivery_retried_with_backoff(
 ):
     hook = Webhook.objects.create(owner=user, url=receiver.url, events=["reviewed"])
     document = queued_document(user)
-    services.document_mark_reviewed(document=document)
+    review.document_mark_reviewed(document=document)
     receiver.statuses = [500, 503]
     t0 = timezone.now()
 
@@ -143,7 +144,7 @@ def test_a_failing_receiver_gets_the_delivery_retried_with_backoff(
 
     # The document is deleted meanwhile: the delivery keeps what it had to say.
     document_id = document.pk
-    services.document_delete(document=document)
+    uploads.document_delete(document=document)
     assert webhooks.deliver_due(now=t0 + timedelta(seconds=9)) == 0  # not due yet
     t1 = t0 + timedelta(seconds=10)
     assert webhooks.deliver_due(now=t1) == 1
@@ -168,7 +169,7 @@ def test_an_unreachable_url_is_recorded_then_given_up(idle_queue, user, admin_cl
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # closed again: nothing listens there
     Webhook.objects.create(owner=user, url=f"http://127.0.0.1:{port}/hook", events=["reviewed"])
-    services.document_mark_reviewed(document=queued_document(user))
+    review.document_mark_reviewed(document=queued_document(user))
 
     now = timezone.now()
     assert webhooks.deliver_due(now=now) == 1
@@ -273,7 +274,7 @@ def test_a_folder_hook_is_called_for_the_documents_from_its_folder(
     )  # fmt: skip
 
     for document in (scanned, uploaded):
-        services.document_mark_reviewed(document=document)
+        review.document_mark_reviewed(document=document)
     assert webhooks.deliver_due() == 3
     sent = {
         (r.path, json.loads(r.body)["document"]["name"]): json.loads(r.body)
@@ -299,21 +300,21 @@ def test_a_folder_hook_is_called_for_the_documents_from_its_folder(
 def test_an_ephemeral_document_and_an_inactive_hook_tell_no_one(idle_queue, user, receiver):
     Webhook.objects.create(owner=user, url=receiver.url)
     paused = Webhook.objects.create(owner=user, url=receiver.url, active=False)
-    ephemeral = services.document_create(
+    ephemeral = uploads.document_create(
         owner=user, upload=SimpleUploadedFile("sync.png", files.png()), ephemeral=True
     )
-    services.document_mark_reviewed(document=ephemeral)
+    review.document_mark_reviewed(document=ephemeral)
     page = Page.objects.get(document=ephemeral)
-    services.page_fail(page_id=page.pk, token=str(page.token), reason="unreadable")
+    worker.page_fail(page_id=page.pk, token=str(page.token), reason="unreadable")
     ephemeral.refresh_from_db()
     assert ephemeral.status == Status.FAILED  # the run ended: no event for it either
     assert not WebhookDelivery.objects.exists()
 
-    services.document_mark_reviewed(document=queued_document(user))
+    review.document_mark_reviewed(document=queued_document(user))
     assert WebhookDelivery.objects.count() == 1  # the active hook's
     # A hook made inactive holds its deliveries until it is active again.
     Webhook.objects.filter(pk=paused.pk).update(active=True)
-    services.document_mark_reviewed(document=queued_document(user, "second.png"))
+    review.document_mark_reviewed(document=queued_document(user, "second.png"))
     Webhook.objects.filter(pk=paused.pk).update(active=False)
     assert webhooks.deliver_due() == 2
     status = webhooks.delivery_status()
@@ -326,7 +327,7 @@ def test_an_ephemeral_document_and_an_inactive_hook_tell_no_one(idle_queue, user
 def test_a_try_is_claimed_by_one_sender(idle_queue, user, receiver):
     """Two loops read the same due delivery: only the first claim wins the try."""
     Webhook.objects.create(owner=user, url=receiver.url)
-    services.document_mark_reviewed(document=queued_document(user))
+    review.document_mark_reviewed(document=queued_document(user))
     now = timezone.now()
     first, second = WebhookDelivery.objects.get(), WebhookDelivery.objects.get()
     assert webhooks._claim(first, now) is True

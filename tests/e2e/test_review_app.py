@@ -13,8 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 from playwright.sync_api import Page, expect
 
-from documents import services
 from documents.models import Document
+from documents.services import runs, uploads
 from tests.e2e.helpers import screenshot, sign_in
 from tests.pages import CHINESE_LINES, ENGLISH_LINES, encode, font, render_lines, render_report
 
@@ -169,7 +169,7 @@ def test_a_rejected_file_shows_its_reason(page: Page, user, tmp_path: Path) -> N
 
 def test_another_users_document_is_not_reachable(page: Page, user, other_user) -> None:
     png = encode(order_page().resize((620, 877)))
-    secret = services.document_create(
+    secret = uploads.document_create(
         owner=other_user, upload=SimpleUploadedFile("bob-secret.png", png, "image/png")
     )
     sign_in(page, *ALICE)
@@ -196,14 +196,14 @@ def test_a_correction_the_new_run_could_not_place_is_reapplied(
     from documents.models import Correction, Line
 
     upload = SimpleUploadedFile("order.png", encode(render_report()))
-    document = services.document_create(owner=user, upload=upload)
+    document = uploads.document_create(owner=user, upload=upload)
     assert wait_finished(document.pk).status == "done"
     fix = "Please report missing items to the front desk at once."
     line = Line.objects.get(page__document=document, text__startswith="Please report")
     corrections.correct(line, fix, user)
     # As if the line had been elsewhere on the page when it was corrected.
     Correction.objects.filter(after=fix).update(place=[0.1, 0.9, 0.5, 0.92])
-    services.document_reprocess(document=document)
+    runs.document_reprocess(document=document)
     assert wait_finished(document.pk).status == "done"
 
     sign_in(page, *ALICE)

@@ -14,10 +14,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image, ImageDraw
 
-from documents import services, tasks
+from documents import tasks
 from documents.exports import FORMATS
 from documents.exports.from_models import export_from_model
 from documents.models import Document, Line, TableCell
+from documents.services import uploads
 from tests.conftest import client_for
 from tests.documents import files
 from tests.exports.pdftext import assert_placed
@@ -88,7 +89,7 @@ def test_corrections_made_through_the_api_appear_in_every_format(user, read_now,
 
 def test_an_in_progress_document_exports_what_is_done_and_says_so(user, api):
     pages = [files.text_page([f"Page number {n}"]) for n in (1, 2, 3)]
-    document = services.document_create(
+    document = uploads.document_create(
         owner=user, upload=SimpleUploadedFile("three.pdf", files.pdf(pages))
     )
     first = document.pages.get(number=1)
@@ -121,8 +122,8 @@ def test_an_in_progress_document_exports_what_is_done_and_says_so(user, api):
 
 
 def test_another_users_document_cannot_be_exported(user, other_user, admin_user, api, other_api):
-    mine = services.document_create(owner=user, upload=SimpleUploadedFile("a.png", files.png()))
-    theirs = services.document_create(
+    mine = uploads.document_create(owner=user, upload=SimpleUploadedFile("a.png", files.png()))
+    theirs = uploads.document_create(
         owner=other_user, upload=SimpleUploadedFile("b.png", files.png())
     )
     assert other_api.get(f"/api/documents/{mine.pk}/export/", {"format": "txt"}).status_code == 404
@@ -154,7 +155,7 @@ def test_another_users_document_cannot_be_exported(user, other_user, admin_user,
     ],
 )
 def test_bad_export_requests_get_a_clear_400(user, api, path, params, field):
-    document = services.document_create(owner=user, upload=SimpleUploadedFile("a.png", files.png()))
+    document = uploads.document_create(owner=user, upload=SimpleUploadedFile("a.png", files.png()))
     params = {k: v.format(pk=document.pk) for k, v in params.items()}
     response = api.get(f"/api/documents/{path.format(pk=document.pk)}", params)
     assert response.status_code == 400

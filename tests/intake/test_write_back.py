@@ -9,8 +9,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from documents import corrections, services
+from documents import corrections, worker
 from documents.models import Document, IntakeFile, IntakeFolder, Line, Status
+from documents.services import review
 from tests.documents import files
 from tests.intake.conftest import settle, tree
 from tests.pages import ENGLISH_LINES
@@ -66,7 +67,7 @@ def test_a_folder_that_waits_for_review_writes_once_the_document_is_reviewed(
     watcher.pass_once(now=100)
     assert not out.exists()
 
-    services.document_mark_reviewed(document=document)
+    review.document_mark_reviewed(document=document)
     watcher.pass_once(now=101)
     assert tree(out) == ["letter.txt"]
 
@@ -77,8 +78,8 @@ def fail_the_scan(intake, watcher) -> None:
     (Path(intake.path) / "scan.png").write_bytes(files.png())
     settle(watcher)
     page = Document.objects.get().pages.get()
-    assert services.page_claim(page_id=page.pk, token=str(page.token))
-    services.page_fail(page_id=page.pk, token=str(page.token), reason="the engine gave up")
+    assert worker.page_claim(page_id=page.pk, token=str(page.token))
+    worker.page_fail(page_id=page.pk, token=str(page.token), reason="the engine gave up")
 
 
 def test_a_document_whose_ocr_failed_leaves_the_reason_in_the_output(make_cluster, intake, watcher):

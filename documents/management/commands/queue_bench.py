@@ -41,11 +41,11 @@ from django_q.conf import Conf
 from django_q.models import Task
 from rest_framework.authtoken.models import Token
 
-from documents import services
 from documents.engine import pages as page_files
 from documents.engine_settings import configured_engine
 from documents.models import ACTIVE_STATUSES, Document, OcrRun, Status
 from documents.selectors import runtime_config
+from documents.services import uploads
 
 DEFAULT_PDF = settings.BASE_DIR.parent / "shared/eval/pdf_docs/pdfs/ocrmypdf_multipage.pdf"
 TARGET_RATIO = 1.15
@@ -231,7 +231,7 @@ class Command(BaseCommand):
             get_broker().delete_queue()  # messages an aborted run left behind
             Conf.PREFIX, Conf.CLUSTER_NAME = queue
             for document in Document.objects.filter(owner__in=[user, other]):
-                services.document_delete(document=document)
+                uploads.document_delete(document=document)
             Task.objects.filter(cluster=name).delete()  # the bench's rows in the admin's lists
             user.delete()
             other.delete()
