@@ -75,7 +75,13 @@ def _read(page: Page) -> tuple[PageResult, dict[str, float]]:
     rendered = worker.page_image_render(page=page, config=config)
     timings = {"render": time.perf_counter() - started}
     engine = _engine(page.run)
-    run = partial(engine.run, rendered.image, pipeline=page.run.pipeline, options=page.run.options)
+    run = partial(
+        engine.run,
+        rendered.image,
+        pipeline=page.run.pipeline,
+        options=page.run.options,
+        max_pixels=config.max_page_pixels,
+    )
     if page.image:
         result = run()
     else:
@@ -86,7 +92,13 @@ def _read(page: Page) -> tuple[PageResult, dict[str, float]]:
             try:
                 result = run()
             finally:
-                worker.page_image_record(page=page, rendered=rendered, name=written.result())
+                # When the engine failed too, its error is the page's reason: the write's is
+                # raised only after a read that succeeded.
+                write_error = written.exception()
+                if write_error is None:
+                    worker.page_image_record(page=page, rendered=rendered, name=written.result())
+            if write_error is not None:
+                raise write_error
     _show_the_page_read(page, rendered, result)
     return result, timings
 

@@ -271,10 +271,12 @@ class Engine:
         *,
         pipeline: str = "structure",
         options: Mapping[str, Any] | None = None,
+        max_pixels: int | None = None,
     ) -> PageResult:
-        """OCR one page image."""
+        """OCR one page image. `max_pixels`: the limit in force where the caller has one of its
+        own (the admin's, which the page was rendered under), else the config's."""
         started = time.perf_counter()
-        page = load_page(image, max_pixels=self.config.max_pixels)
+        page = load_page(image, max_pixels=max_pixels or self.config.max_pixels)
         kwargs = resolve_options(pipeline, options, self.installed())
         kwargs.setdefault("text_det_limit_side_len", self.config.det_limit_side_len)
         kwargs.setdefault("text_det_limit_type", self.config.det_limit_type)
