@@ -4,7 +4,7 @@ import dataclasses
 import json
 import subprocess
 import sys
-from functools import cache
+import time
 from typing import Any
 
 from django.conf import settings
@@ -59,11 +59,29 @@ def configured_engine(
     )
 
 
-@cache
+# A failed device check is asked again after this long: a driver installed or a device plugged
+# in is then seen without a restart, and a broken install costs one check per interval, not one
+# per request.
+RETRY_FAILED_CHECK_S = 300.0
+_reports: dict[tuple[str, str, str], tuple[float, dict[str, Any]]] = {}
+
+
 def openvino_report(backend: str, precision: str, device: str) -> dict[str, Any]:
-    """What OpenVINO says of this setting on this machine, asked once per process:
+    """What OpenVINO says of this setting on this machine, asked once per process (a failure
+    again after RETRY_FAILED_CHECK_S):
     {"devices": [...] or None, "precision": the one in force or None, "error": why not or None}.
     """
+    key = (backend, precision, device)
+    if key in _reports:
+        asked_at, report = _reports[key]
+        if report["error"] is None or time.monotonic() - asked_at < RETRY_FAILED_CHECK_S:
+            return report
+    report = _ask_openvino(backend, precision, device)
+    _reports[key] = (time.monotonic(), report)
+    return report
+
+
+def _ask_openvino(backend: str, precision: str, device: str) -> dict[str, Any]:
     try:
         done = subprocess.run(
             [sys.executable, "-c", _REPORT, backend, precision, device],
