@@ -6,13 +6,15 @@ ask for here."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .engine.pipeline import OptionState, pipeline_options
@@ -253,18 +255,26 @@ def current_run(document: Document) -> OcrRun | None:
     return max(runs, key=lambda r: (r.queued_at, r.pk)) if runs else None
 
 
-def queue_position(document: Document, run: OcrRun | None) -> int | None:
-    """1 for the next run to start; None unless the document is waiting in the queue.
-
-    Counts the runs still waiting that were queued before this one (pages are worked first
-    come, first served).
-    """
-    if run is None or run.status != Status.QUEUED:
-        return None
-    ahead = OcrRun.objects.filter(status=Status.QUEUED).filter(
-        Q(queued_at__lt=run.queued_at) | Q(queued_at=run.queued_at, pk__lt=run.pk)
+def queue_positions(runs: Iterable[OcrRun]) -> dict[int, int]:
+    """For each of `runs` waiting in the queue, its place: 1 for the next run to start, counting
+    the runs still waiting that were queued before it. One query for a whole list (the list is
+    polled every 2 seconds)."""
+    waiting = [run.pk for run in runs if run.status == Status.QUEUED]
+    if not waiting:
+        return {}
+    ahead = (
+        OcrRun.objects.filter(status=Status.QUEUED)
+        .filter(
+            Q(queued_at__lt=OuterRef("queued_at"))
+            | Q(queued_at=OuterRef("queued_at"), pk__lt=OuterRef("pk"))
+        )
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values("n")
     )
-    return ahead.count() + 1
+    counted = OcrRun.objects.filter(pk__in=waiting).annotate(ahead=Coalesce(Subquery(ahead), 0))
+    return {pk: n + 1 for pk, n in counted.values_list("pk", "ahead")}
 
 
 def page_get(*, user: User, document_pk: int, number: int) -> Page:

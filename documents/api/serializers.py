@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.core.validators import URLValidator
+from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -158,6 +159,16 @@ class PageSummarySerializer(serializers.ModelSerializer):
         return reverse("page-image", args=[page.document_id, page.number])
 
 
+class DocumentListSerializer(serializers.ListSerializer):
+    """Documents with their queue places worked out together, in one query."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        documents = list(data.all() if isinstance(data, models.manager.BaseManager) else data)
+        runs = [run for run in map(selectors.current_run, documents) if run]
+        self.context["queue_positions"] = selectors.queue_positions(runs)
+        return super().to_representation(documents)
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     owner = serializers.CharField(source="owner.get_username", read_only=True)
     pages_total = serializers.SerializerMethodField()
@@ -169,6 +180,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
+        list_serializer_class = DocumentListSerializer
         fields = [
             "id",
             "name",
@@ -214,7 +226,13 @@ class DocumentSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_queue_position(self, document: Document) -> int | None:
         """1 = next to start; null unless the document is queued."""
-        return selectors.queue_position(document, self._run(document))
+        run = self._run(document)
+        if run is None:
+            return None
+        positions = self.context.get("queue_positions")  # a list's (DocumentListSerializer)
+        if positions is None:
+            positions = selectors.queue_positions([run])
+        return positions.get(run.pk)
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_original_url(self, document: Document) -> str:
