@@ -266,6 +266,11 @@ class Block(models.Model):
 
 class Line(models.Model):
     page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="lines")
+    # The layout block the line lies in (geometry.owners), decided when the results are saved;
+    # null outside every block, and for the text-only pipeline, which has no blocks.
+    block = models.ForeignKey(
+        Block, null=True, blank=True, on_delete=models.SET_NULL, related_name="lines"
+    )
     order = models.PositiveIntegerField()
     text = models.TextField()
     corrected_text = models.TextField(null=True, blank=True)

@@ -18,6 +18,7 @@ from PIL import Image
 from . import corrections, webhooks
 from .engine import pages as page_files
 from .engine.types import PageResult
+from .geometry import owners
 from .models import ACTIVE_STATUSES, Block, Document, Line, OcrRun, Page, Status, Table, TableCell
 from .selectors import RuntimeConfig, claimable_pages, next_page
 
@@ -151,9 +152,9 @@ def page_result_save(
     )
     if not updated:
         return False
+    Line.objects.filter(page=page).delete()
     Block.objects.filter(page=page).delete()  # tables and cells go with their blocks
     Table.objects.filter(page=page).delete()
-    Line.objects.filter(page=page).delete()
     corrections.carry_forward(page, *_results_create(page, result))
     if not page.run.engine_info:
         OcrRun.objects.filter(pk=page.run_id).update(engine_info=engine_info)
@@ -193,9 +194,12 @@ def _results_create(
         for table, (_, t) in zip(tables, with_tables, strict=True)
         for c in t.cells
     )
+    in_reading_order = sorted(blocks, key=lambda b: b.order)
+    owner = owners([b.box for b in in_reading_order], [line.box for line in result.lines])
     lines = Line.objects.bulk_create(
         Line(
             page=page,
+            block=None if owner[i] is None else in_reading_order[owner[i]],
             order=i,
             text=line.text,
             score=line.score,

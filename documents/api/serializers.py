@@ -278,6 +278,7 @@ class LineSerializer(serializers.ModelSerializer):
         model = Line
         fields = [
             "id",
+            "block",
             "order",
             "text",
             "corrected_text",
@@ -286,6 +287,7 @@ class LineSerializer(serializers.ModelSerializer):
             "box",
             "polygon",
         ]
+        read_only_fields = ["block"]  # decided when the results are saved
 
 
 class BlockSerializer(serializers.ModelSerializer):

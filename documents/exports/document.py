@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+from documents.geometry import Box
+
 Point = tuple[float, float]
 
 
@@ -65,6 +66,7 @@ class ExportLine:
     polygon: tuple[Point, ...]
     score: float | None = None
     engine_text: str | None = None
+    block: int | None = None  # the `order` of the block it lies in, None outside every block
 
 
 @dataclass(frozen=True)

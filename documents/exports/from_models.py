@@ -20,7 +20,7 @@ from documents.exports.document import (
     ExportTable,
     ExportUnplaced,
 )
-from documents.exports.geometry import owners, union
+from documents.geometry import union
 from documents.models import Block, Correction, Document, Line, Page, Status, Table, TableCell
 from documents.selectors import current_run
 
@@ -35,13 +35,14 @@ def _corrected(engine: str, corrected: str | None) -> str | None:
     return None if corrected is None else engine
 
 
-def _line(line: Line) -> ExportLine:
+def _line(line: Line, block_order: dict[int, int]) -> ExportLine:
     return ExportLine(
         text=line.effective_text,
         box=_box(line.box),
         polygon=tuple((x, y) for x, y in line.polygon or ()),
         score=line.score,
         engine_text=_corrected(line.text, line.corrected_text),
+        block=block_order.get(line.block_id) if line.block_id else None,
     )
 
 
@@ -77,17 +78,16 @@ def _blocks(page: Page, lines: list[Line]) -> tuple[ExportBlock, ...]:
     blocks = list(page.blocks.all())
     tables = list(page.tables.all())
     table_of = {t.block_id: t for t in tables if t.block_id is not None}
-    owner = owners([b.box for b in blocks], [ln.box for ln in lines])
     result = [
         ExportBlock(
             order=block.order,
             label=block.label,
             box=_box(block.box),
-            text=block_text(block, [ln for ln, o in zip(lines, owner, strict=True) if o == b]),
+            text=block_text(block, [ln for ln in lines if ln.block_id == block.pk]),
             table=_table(table_of[block.pk]) if block.pk in table_of else None,
             engine_text=_corrected(block.content, block.corrected_content),
         )
-        for b, block in enumerate(blocks)
+        for block in blocks
     ]
     # What the review screen shows after the blocks: tables without a block, then the lines
     # outside every block.
@@ -96,7 +96,7 @@ def _blocks(page: Page, lines: list[Line]) -> tuple[ExportBlock, ...]:
         if table.block_id is None:
             result.append(ExportBlock(order, "table", _box(table.box), "", _table(table)))
             order += 1
-    loose = [ln for ln, o in zip(lines, owner, strict=True) if o is None]
+    loose = [ln for ln in lines if ln.block_id is None]
     if loose:
         text = "\n".join(ln.effective_text for ln in loose)
         result.append(ExportBlock(order, "text", union([ln.box for ln in loose]), text))
@@ -106,6 +106,7 @@ def _blocks(page: Page, lines: list[Line]) -> tuple[ExportBlock, ...]:
 def _page(page: Page) -> ExportPage:
     done = page.status == Status.DONE
     lines = list(page.lines.all()) if done else []
+    block_order = {block.pk: block.order for block in page.blocks.all()}
     return ExportPage(
         number=page.number,
         image_path=Path(page.image.path) if page.image else None,
@@ -113,7 +114,7 @@ def _page(page: Page) -> ExportPage:
         height=page.ocr_height or page.height or 0,
         done=done,
         blocks=_blocks(page, lines) if done and page.blocks.all() else (),
-        lines=tuple(_line(line) for line in lines),
+        lines=tuple(_line(line, block_order) for line in lines),
         dpi=page.dpi,
         angle=page.angle,
         reviewed=page.reviewed,

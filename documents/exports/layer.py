@@ -3,8 +3,8 @@
 Lines carry their own effective text. Staff can also correct a whole block or table cell; the
 lines inside it still hold the engine's text, so there the region's corrected text is laid over
 those lines instead (one text line per box when the counts agree, else spread by length), or
-over strips of the region when it has no lines. A line belongs to the first block in reading
-order that holds its centre, as in the review screen.
+over strips of the region when it has no lines. A line's block is the one it was saved with
+(Line.block); a cell's lines are those whose centre it holds.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from documents.exports.document import Box, ExportLine, ExportPage
-from documents.exports.geometry import centre, holds, owners
+from documents.geometry import centre, holds
 
 
 def _spread(text: str, weights: list[int]) -> list[str]:
@@ -38,11 +38,13 @@ def _strips(box: Box, texts: list[str]) -> list[ExportLine]:
 
 def _regions(page: ExportPage) -> list[tuple[Box, str, list[int]]]:
     """(box, corrected text, indexes of its lines) for each block or cell corrected whole."""
-    blocks = page.ordered_blocks
-    owner = owners([b.box for b in blocks], [line.box for line in page.lines])
     regions = [
-        (block.box, block.text, [i for i, o in enumerate(owner) if o == b])
-        for b, block in enumerate(blocks)
+        (
+            block.box,
+            block.text,
+            [i for i, line in enumerate(page.lines) if line.block == block.order],
+        )
+        for block in page.ordered_blocks
         if block.engine_text is not None and block.table is None
     ]
     for table in page.tables:

@@ -18,9 +18,9 @@ from documents.exports.document import (
     ExportPage,
     ExportTable,
 )
-from documents.exports.geometry import union
 from documents.exports.pdf import cjk_font
 from documents.exports.tables import table_html
+from documents.geometry import union
 
 PAGE_SIZE = (1240, 1754)  # A4 at 150 dpi
 DPI = 150
@@ -51,14 +51,17 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(path), size, index=face)
 
 
-def _line(draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int) -> ExportLine:
-    """Draw one line; its box is the ink box padded the way a text detector pads it."""
+def _line(
+    draw: ImageDraw.ImageDraw, xy: tuple[int, int], text: str, size: int, block: int
+) -> ExportLine:
+    """Draw one line (in the block of that `order`); its box is the ink box padded the way a
+    text detector pads it."""
     draw.text(xy, text, font=_font(size), fill="black")
     x0, y0, x1, y1 = draw.textbbox(xy, text, font=_font(size))
     pad = round(0.2 * (y1 - y0))
     box: Box = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
     polygon = ((box[0], box[1]), (box[2], box[1]), (box[2], box[3]), (box[0], box[3]))
-    return ExportLine(text=text, box=box, polygon=polygon, score=1.0)
+    return ExportLine(text=text, box=box, polygon=polygon, score=1.0, block=block)
 
 
 def render_page(image_path: Path, number: int) -> ExportPage:
@@ -67,15 +70,17 @@ def render_page(image_path: Path, number: int) -> ExportPage:
     pages, or JPEG)."""
     image = Image.new("RGB", PAGE_SIZE, "white")  # as the backend stores pages
     draw = ImageDraw.Draw(image)
-    title = _line(draw, (MARGIN, MARGIN), f"{TITLE} {number}", 44)
-    body = [_line(draw, (MARGIN, 220 + i * 60), text, 32) for i, text in enumerate(PARAGRAPH)]
+    title = _line(draw, (MARGIN, MARGIN), f"{TITLE} {number}", 44, block=0)
+    body = [
+        _line(draw, (MARGIN, 220 + i * 60), text, 32, block=1) for i, text in enumerate(PARAGRAPH)
+    ]
     top = 220 + len(PARAGRAPH) * 60 + 60
     cells, cell_lines = [], []
     for row, col, rowspan, colspan, text in TABLE:
         x0, y0 = MARGIN + col * CELL_SIZE[0], top + row * CELL_SIZE[1]
         x1, y1 = x0 + colspan * CELL_SIZE[0], y0 + rowspan * CELL_SIZE[1]
         draw.rectangle((x0, y0, x1, y1), outline="black", width=2)
-        cell_lines.append(_line(draw, (x0 + 16, y0 + 18), text, 28))
+        cell_lines.append(_line(draw, (x0 + 16, y0 + 18), text, 28, block=2))
         cells.append(ExportCell(row=row, col=col, rowspan=rowspan, colspan=colspan, text=text))
     image.save(image_path)
     table = ExportTable(html="", cells=tuple(cells))

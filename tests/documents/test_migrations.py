@@ -66,3 +66,33 @@ def test_corrections_made_before_the_history_become_its_first_rows():
         assert rows["cell"].own_box is False and rows["cell"].place == [0.0, 0.5, 1.0, 0.7]
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
+def test_lines_saved_before_line_blocks_get_the_block_holding_their_centre():
+    try:
+        apps = migrate([("documents", "0011_runtime_settings_serving_user")])
+        user = apps.get_model("auth", "User").objects.create(username="clerk")
+        document = apps.get_model("documents", "Document").objects.create(
+            owner_id=user.pk, name="a.png", original="originals/a.png", sha256="0" * 64,
+            file_type="png", mime_type="image/png", size=1, page_count=1,
+        )  # fmt: skip
+        page = apps.get_model("documents", "Page").objects.create(document=document, number=1)
+        Block = apps.get_model("documents", "Block")
+        # Reading order, not creation order, decides between two blocks holding a line.
+        inner = Block.objects.create(page=page, order=1, label="text", box=[0, 0, 500, 500])
+        outer = Block.objects.create(page=page, order=0, label="table", box=[0, 0, 1000, 1000])
+        Line = apps.get_model("documents", "Line")
+
+        def line(order: int, box: list[int]):
+            return Line.objects.create(page=page, order=order, text="x", score=1, box=box)
+
+        both = line(0, [10, 10, 90, 40])
+        outer_only = line(1, [600, 10, 900, 40])
+        outside = line(2, [10, 1100, 90, 1140])
+
+        apps = migrate([("documents", "0013_line_block_assigned")])
+        blocks = dict(apps.get_model("documents", "Line").objects.values_list("pk", "block_id"))
+        assert blocks == {both.pk: outer.pk, outer_only.pk: outer.pk, outside.pk: None}
+        assert inner.pk not in blocks.values()
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

@@ -656,6 +656,7 @@ export interface components {
         };
         Line: {
             readonly id: number;
+            readonly block: number | null;
             /** Format: int64 */
             order: number;
             text: string;

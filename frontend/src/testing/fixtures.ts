@@ -49,8 +49,16 @@ export function detailOf(overrides: Partial<Schemas["DocumentDetail"]> = {}): Sc
   };
 }
 
-const line = (id: number, order: number, text: string, score: number, y: number): Schemas["Line"] => ({
+const line = (
+  id: number,
+  block: number | null,
+  order: number,
+  text: string,
+  score: number,
+  y: number,
+): Schemas["Line"] => ({
   id,
+  block,
   order,
   text,
   corrected_text: null,
@@ -116,10 +124,10 @@ export function pageOf(number = 1): Schemas["PageDetail"] {
       },
     ],
     lines: [
-      line(21, 0, "Quarterly report", 0.99, 90),
-      line(22, 1, "Revenue grew by 12 percent", 0.97, 200),
-      line(23, 2, "Warehuose opens Monday", 0.42, 260),
-      line(24, 3, "lnvoice 48213 overdue", 0.55, 320),
+      line(21, 11, 0, "Quarterly report", 0.99, 90),
+      line(22, 12, 1, "Revenue grew by 12 percent", 0.97, 200),
+      line(23, 12, 2, "Warehuose opens Monday", 0.42, 260),
+      line(24, 12, 3, "lnvoice 48213 overdue", 0.55, 320),
     ],
     tables: [
       {

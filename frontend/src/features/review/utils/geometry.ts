@@ -34,31 +34,6 @@ export function svgPoints(polygon: Polygon): string {
   return polygon.map(([x, y]) => `${x},${y}`).join(" ");
 }
 
-export function center(box: Box): [number, number] {
-  return [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
-}
-
-export function contains(outer: Box, [x, y]: readonly [number, number]): boolean {
-  return x >= outer[0] && x <= outer[2] && y >= outer[1] && y <= outer[3];
-}
-
-// Lines carry no block id: a line belongs to the first block (in reading order) holding its centre.
-export function groupLinesByBlock<L extends { box: unknown }, B extends { id: number; box: unknown }>(
-  blocks: readonly B[],
-  lines: readonly L[],
-): { byBlock: Map<number, L[]>; loose: L[] } {
-  const byBlock = new Map<number, L[]>(blocks.map((b) => [b.id, []]));
-  const loose: L[] = [];
-  const blockBoxes = blocks.map((b) => [b.id, asBox(b.box)] as const);
-  for (const line of lines) {
-    const box = asBox(line.box);
-    const owner = box && blockBoxes.find(([, bbox]) => bbox && contains(bbox, center(box)));
-    if (owner) byBlock.get(owner[0])!.push(line);
-    else loose.push(line);
-  }
-  return { byBlock, loose };
-}
-
 // One colour per kind of layout block, so the page reads at a glance.
 const BLOCK_COLOURS: Record<string, string> = {
   doc_title: "#d7263d",

@@ -1,14 +1,20 @@
 import type { Block, Line, PageDetail } from "../types";
-import { groupLinesByBlock } from "./geometry";
 
 export type ReadingOrder = { blocks: Block[]; byBlock: Map<number, Line[]>; loose: Line[] };
 
-// Blocks in the layout's reading order, each with the lines inside it; lines outside any block
-// (all of them for the text-only pipeline) follow in the engine's order.
+// Blocks in the layout's reading order, each with the lines inside it (the block each line was
+// saved with, as the exports group them); lines outside any block (all of them for the
+// text-only pipeline) follow in the engine's order.
 export function readingOrder(page: PageDetail): ReadingOrder {
   const blocks = [...page.blocks].sort((a, b) => a.order - b.order);
-  const lines = [...page.lines].sort((a, b) => a.order - b.order);
-  return { blocks, ...groupLinesByBlock(blocks, lines) };
+  const byBlock = new Map<number, Line[]>(blocks.map((b) => [b.id, []]));
+  const loose: Line[] = [];
+  for (const line of [...page.lines].sort((a, b) => a.order - b.order)) {
+    const inBlock = line.block === null ? undefined : byBlock.get(line.block);
+    if (inBlock) inBlock.push(line);
+    else loose.push(line);
+  }
+  return { blocks, byBlock, loose };
 }
 
 export function linesInReadingOrder({ blocks, byBlock, loose }: ReadingOrder): Line[] {

@@ -1,11 +1,12 @@
-"""Which line lies in which region, decided the way the review screen decides it: a line
-belongs to the first region (in reading order) that holds the centre of its box."""
+"""Which line lies in which region: a line belongs to the first region (in reading order) that
+holds the centre of its box. Decided for blocks once, when a page's results are saved
+(worker.py stores it as Line.block); the PDF's text layer asks it of corrected table cells."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from documents.exports.document import Box
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 
 def centre(box: Sequence[float]) -> tuple[float, float]:
