@@ -25,7 +25,6 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django_q.brokers import get_broker
-from django_q.conf import Conf
 from django_q.status import Stat
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -34,15 +33,13 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from documents import webhooks
+from documents import queue, webhooks
 from documents.engine.pipeline import quick_reader_for
 from documents.engine_settings import openvino_report
 from documents.intake.watch import HEARTBEAT_S
 from documents.models import IntakeFile, IntakeFolder, OcrRun, Status
 from documents.selectors import runtime_config, serving_user
 
-# django-q2 saves each cluster's stats every 0.5 s with a 3 s expiry: older means it is gone.
-HEARTBEAT_MAX_AGE_S = 30
 LIBRARIES = (
     "paddleocr",
     "paddlex",
@@ -117,21 +114,11 @@ def _models() -> None:
 
 
 def _workers() -> None:
-    if not live_clusters():
+    if not queue.live_clusters():
         raise RuntimeError(
-            f"no qcluster heartbeat in the last {HEARTBEAT_MAX_AGE_S} s"
+            f"no qcluster heartbeat in the last {queue.HEARTBEAT_MAX_AGE_S} s"
             " (is `manage.py qcluster` running?)"
         )
-
-
-def live_clusters() -> list[Stat]:
-    now = timezone.now()
-    return [
-        stat
-        for stat in Stat.get_all()
-        if stat.status != Conf.STOPPED
-        and (now - stat.timestamp).total_seconds() < HEARTBEAT_MAX_AGE_S
-    ]
 
 
 @extend_schema(
@@ -160,7 +147,7 @@ def status(request: Request) -> Response:
                 # taken by a worker, not yet acknowledged: the ORM broker knows, Redis says None
                 "in_progress": broker.lock_size(),
             },
-            "clusters": [_cluster(stat) for stat in live_clusters()],
+            "clusters": [_cluster(stat) for stat in queue.live_clusters()],
             "intake": _intake(),
             "webhooks": webhooks.delivery_status(),
             "paddlex_serving": _paddlex_serving(),

@@ -27,6 +27,7 @@ from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.models import OrmQ
 from django_q.signing import SignedPackage
+from django_q.status import Stat
 from django_q.tasks import async_task
 
 from . import worker
@@ -37,6 +38,8 @@ from .selectors import RuntimeConfig, pages_waiting
 logger = logging.getLogger(__name__)
 
 PAGE_TASK = "documents.tasks.ocr_page"
+# django-q2 saves each cluster's stats every 0.5 s with a 3 s expiry: older means it is gone.
+HEARTBEAT_MAX_AGE_S = 30
 
 
 def check_waiting(owner: AbstractBaseUser, pages: int, config: RuntimeConfig) -> None:
@@ -179,3 +182,14 @@ def _page_resend(page: Page) -> None:
     if resent:
         logger.warning("page %s of document %s sent again", page.number, page.document_id)
         enqueue([fresh])
+
+
+def live_clusters() -> list[Stat]:
+    """The clusters reading the queue now (their heartbeat is recent)."""
+    now = timezone.now()
+    return [
+        stat
+        for stat in Stat.get_all()
+        if stat.status != Conf.STOPPED
+        and (now - stat.timestamp).total_seconds() < HEARTBEAT_MAX_AGE_S
+    ]

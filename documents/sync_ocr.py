@@ -17,8 +17,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.utils import timezone
 
+from . import queue
 from .errors import ApplicationError
-from .health import live_clusters
 from .models import ACTIVE_STATUSES, Document, Page, Status
 from .services import uploads
 
@@ -53,7 +53,7 @@ def read_now(
         while document.status in ACTIVE_STATUSES:
             waited = time.monotonic() - started
             queued = document.status == Status.QUEUED
-            if waited > NO_WORKER_AFTER_S and queued and not live_clusters():
+            if waited > NO_WORKER_AFTER_S and queued and not queue.live_clusters():
                 raise ApplicationError(
                     "no OCR worker is running: ask an administrator",
                     code="no_workers",

@@ -32,7 +32,7 @@ TIMEOUT_S = 300  # the first request of a session waits for the worker to warm i
 def reader(cluster: Any, wait_until: Any) -> Any:
     """The session's cluster once its heartbeat is there: a request arriving before it would
     rightly be told that no worker runs (sync_ocr.NO_WORKER_AFTER_S)."""
-    from documents.health import live_clusters
+    from documents.queue import live_clusters
 
     wait_until(live_clusters, timeout=120, what="the cluster's heartbeat")
     return cluster

@@ -19,7 +19,7 @@ PAGE_COUNT = 8
 
 def _live_clusters(instance: Instance) -> int:
     return instance.python(
-        "import json; from documents.health import live_clusters;"
+        "import json; from documents.queue import live_clusters;"
         " print(json.dumps(len(live_clusters())))"
     )
 
