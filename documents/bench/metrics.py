@@ -9,8 +9,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from apted import APTED, Config
-from lxml import html
+from lxml.html import HtmlElement
 from rapidfuzz.distance import Levenshtein
+
+from documents.engine.convert import parse_html
 
 _SPACES = re.compile(r"\s+")
 
@@ -83,7 +85,7 @@ class _CellCosts(Config):  # type: ignore[misc]  # apted ships no types: Config 
         return 0.0
 
 
-def _tree(element: html.HtmlElement) -> _TableTree:
+def _tree(element: HtmlElement) -> _TableTree:
     if element.tag in ("td", "th"):
         return _TableTree(
             "td",
@@ -97,8 +99,8 @@ def _tree(element: html.HtmlElement) -> _TableTree:
 
 
 def _first_table(text: str) -> _TableTree | None:
-    tables = html.fromstring(f"<div>{text}</div>").xpath("//table") if text.strip() else []
-    return _tree(tables[0]) if tables else None
+    table = next(parse_html(text).iter("table"), None)
+    return None if table is None else _tree(table)
 
 
 def teds(predicted: str, reference: str, *, structure_only: bool = False) -> float:
