@@ -69,7 +69,7 @@ class _TableTree:
         return 1 + sum(child.size() for child in self.children)
 
 
-class _CellCosts(Config):  # type: ignore[misc]  # apted ships no types: Config is Any
+class _CellCosts(Config):
     """PubTabNet's costs: a node renamed to another kind or span costs 1; two cells cost the
     edit distance of their texts over the longer one's length (nothing when only the structure
     is scored)."""

@@ -23,6 +23,12 @@ def _box_of(polygon: tuple[Point, ...]) -> Box:
     return (min(xs), min(ys), max(xs), max(ys))
 
 
+def _as_box(values: Any) -> Box:
+    """PaddleX's four numbers of a box (numpy's or JSON's) as floats."""
+    x0, y0, x1, y1 = (float(v) for v in values)
+    return (x0, y0, x1, y1)
+
+
 def _rectangle(box: Any) -> tuple[Point, ...]:
     x0, y0, x1, y1 = (float(v) for v in box)
     return ((x0, y0), (x1, y0), (x1, y1), (x0, y1))
@@ -53,7 +59,7 @@ def _with_seal_lines(lines: tuple[Line, ...], res: dict[str, Any]) -> tuple[Line
     found = res.get("seal_res_list") or []
     if not found:
         return lines
-    regions = [tuple(float(v) for v in box) for box in seals]
+    regions = [_as_box(box) for box in seals]
     kept = tuple(line for line in lines if not any(_inside(line.box, r) for r in regions))
     # PaddleX read each seal from its box's crop, cut at whole pixels.
     own = (
@@ -95,7 +101,7 @@ def table_cells(html: str, cell_boxes: list[Any] | None = None) -> tuple[TableCe
         cells.append(TableCell(row, col, rowspan, colspan, element.text_content().strip()))
     if cell_boxes and len(cell_boxes) == len(cells):
         cells = [
-            TableCell(c.row, c.col, c.rowspan, c.colspan, c.text, tuple(float(v) for v in box[:4]))
+            TableCell(c.row, c.col, c.rowspan, c.colspan, c.text, _as_box(box[:4]))
             for c, box in zip(cells, cell_boxes, strict=True)
         ]
     return tuple(cells)
@@ -111,7 +117,7 @@ def _blocks(res: dict[str, Any]) -> tuple[Block, ...]:
     tables = {t["pred_html"]: t for t in res.get("table_res_list", [])}
     blocks = []
     for order, item in enumerate(res.get("parsing_res_list", [])):
-        box = tuple(float(v) for v in item["block_bbox"])
+        box = _as_box(item["block_bbox"])
         content = item.get("block_content") or ""
         table = None
         if item["block_label"] == "table" and content in tables:
