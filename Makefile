@@ -77,8 +77,13 @@ lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-# What CI checks besides the tests: lint, migrations and the committed API schema.
-check: lint
+# Types, of the files pyproject.toml's [tool.mypy] lists.
+.PHONY: typecheck
+typecheck: $(DEV_STAMP)
+	$(PY) -m mypy
+
+# What CI checks besides the tests: lint, types, migrations and the committed API schema.
+check: lint typecheck
 	$(PY) manage.py makemigrations --check --dry-run
 	cd frontend && $(NPM) run --silent check:api  # the committed schema and types are current
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from documents.engine.metrics import edit_distance
+from rapidfuzz.distance import Levenshtein
 
 Box = tuple[float, float, float, float]
 
@@ -51,8 +51,7 @@ def overlap(a: Box, b: Box) -> float:
 def similarity(a: str, b: str) -> float:
     """1 for the same text, 0 for nothing in common (edit distance over the longer length)."""
     a, b = "".join(a.split()), "".join(b.split())
-    longest = max(len(a), len(b))
-    return 1.0 if longest == 0 else 1.0 - edit_distance(a, b) / longest
+    return Levenshtein.normalized_similarity(a, b)
 
 
 def _score(old: Spot, new: Spot, min_overlap: float, min_similarity: float) -> float | None:

@@ -6,9 +6,9 @@ that is kept as the raw result, so what is stored and what is shown can never di
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
 from typing import Any
 
+import lxml.html
 import numpy as np
 
 from .types import Block, Box, Line, PageResult, Point, Table, TableCell
@@ -21,6 +21,12 @@ def _polygon(points: Any) -> tuple[Point, ...]:
 def _box_of(polygon: tuple[Point, ...]) -> Box:
     xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
     return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _as_box(values: Any) -> Box:
+    """PaddleX's four numbers of a box (numpy's or JSON's) as floats."""
+    x0, y0, x1, y1 = (float(v) for v in values)
+    return (x0, y0, x1, y1)
 
 
 def _rectangle(box: Any) -> tuple[Point, ...]:
@@ -53,7 +59,7 @@ def _with_seal_lines(lines: tuple[Line, ...], res: dict[str, Any]) -> tuple[Line
     found = res.get("seal_res_list") or []
     if not found:
         return lines
-    regions = [tuple(float(v) for v in box) for box in seals]
+    regions = [_as_box(box) for box in seals]
     kept = tuple(line for line in lines if not any(_inside(line.box, r) for r in regions))
     # PaddleX read each seal from its box's crop, cut at whole pixels.
     own = (
@@ -64,51 +70,38 @@ def _with_seal_lines(lines: tuple[Line, ...], res: dict[str, Any]) -> tuple[Line
     return kept + tuple(own)
 
 
-class _CellParser(HTMLParser):
-    """Reads cells out of table HTML, placing each on the grid despite row and column spans."""
+def parse_html(text: str) -> lxml.html.HtmlElement:
+    """Table HTML (PaddleX's `pred_html`, a ground truth's table) as one element. Wrapped in a
+    <div> so that any text parses, an empty one too; libxml2 drops the <html><body> PaddleX puts
+    around a table."""
+    return lxml.html.fromstring(f"<div>{text}</div>")
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.cells: list[TableCell] = []
-        self._row = -1
-        self._taken: set[tuple[int, int]] = set()
-        self._cell: dict[str, Any] | None = None
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "tr":
-            self._row += 1
-        elif tag in ("td", "th"):
-            spans = {
-                k: int(v) for k, v in attrs if k in ("rowspan", "colspan") and v and v.isdigit()
-            }
-            col = 0
-            while (self._row, col) in self._taken:
-                col += 1
-            rowspan, colspan = spans.get("rowspan", 1), spans.get("colspan", 1)
-            for r in range(self._row, self._row + rowspan):
-                for c in range(col, col + colspan):
-                    self._taken.add((r, c))
-            self._cell = {"row": self._row, "col": col, "rowspan": rowspan, "colspan": colspan,
-                          "text": ""}  # fmt: skip
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell["text"] += data
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("td", "th") and self._cell is not None:
-            self._cell["text"] = self._cell["text"].strip()
-            self.cells.append(TableCell(**self._cell))
-            self._cell = None
+def _span(cell: lxml.html.HtmlElement, name: str) -> int:
+    value = cell.get(name) or ""
+    return int(value) if value.isdigit() else 1
 
 
 def table_cells(html: str, cell_boxes: list[Any] | None = None) -> tuple[TableCell, ...]:
-    parser = _CellParser()
-    parser.feed(html)
-    cells = parser.cells
+    """The cells of table HTML in document order, each placed on the grid despite row and column
+    spans: a cell takes the first column of its row that no cell above spans into. Given one box
+    per cell (PaddleX's `cell_box_list`), each cell takes its own."""
+    cells: list[TableCell] = []
+    taken: set[tuple[int, int]] = set()
+    row = -1
+    for element in parse_html(html).iter("tr", "td", "th"):
+        if element.tag == "tr":
+            row += 1
+            continue
+        rowspan, colspan = _span(element, "rowspan"), _span(element, "colspan")
+        col = 0
+        while (row, col) in taken:
+            col += 1
+        taken.update((r, c) for r in range(row, row + rowspan) for c in range(col, col + colspan))
+        cells.append(TableCell(row, col, rowspan, colspan, element.text_content().strip()))
     if cell_boxes and len(cell_boxes) == len(cells):
         cells = [
-            TableCell(c.row, c.col, c.rowspan, c.colspan, c.text, tuple(float(v) for v in box[:4]))
+            TableCell(c.row, c.col, c.rowspan, c.colspan, c.text, _as_box(box[:4]))
             for c, box in zip(cells, cell_boxes, strict=True)
         ]
     return tuple(cells)
@@ -124,7 +117,7 @@ def _blocks(res: dict[str, Any]) -> tuple[Block, ...]:
     tables = {t["pred_html"]: t for t in res.get("table_res_list", [])}
     blocks = []
     for order, item in enumerate(res.get("parsing_res_list", [])):
-        box = tuple(float(v) for v in item["block_bbox"])
+        box = _as_box(item["block_bbox"])
         content = item.get("block_content") or ""
         table = None
         if item["block_label"] == "table" and content in tables:

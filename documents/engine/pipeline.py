@@ -208,10 +208,9 @@ class Engine:
 
             config = pipeline_config(name, self.models_dir, installed, self.backend, self.text)
             predictor = create_pipeline(config=copy.deepcopy(config))
-            if self.quick_reader(installed):
-                sureness = Sureness(
-                    self.config.quick_read_min_score, self.config.quick_read_min_character_score
-                )
+            min_score = self.config.quick_read_min_score
+            if min_score is not None and self.quick_reader(installed):
+                sureness = Sureness(min_score, self.config.quick_read_min_character_score)
                 read_quickly_first(predictor, self._quick_predictor(), sureness)
             # PP-DocLayout_plus-L finds seals itself; the CDLA model has no seal class.
             seal_finder = SEAL_MODEL_NAME in installed and DOC_LAYOUT_MODEL not in installed
@@ -299,7 +298,7 @@ class Engine:
         return to_page_result(results[0], pipeline, page.shape, timings)
 
     def info(self) -> dict[str, Any]:
-        versions = {}
+        versions: dict[str, str | None] = {}
         for lib in LIBRARIES:
             try:
                 versions[lib] = metadata.version(lib)

@@ -3,8 +3,8 @@
 import pytest
 from PIL import Image
 
+from documents.bench.metrics import cer
 from documents.engine import EngineConfig, get_engine
-from documents.engine.metrics import cer
 from tests.pages import CHINESE_LINES, ENGLISH_LINES, encode, render_lines, render_report, scanned
 
 

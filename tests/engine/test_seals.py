@@ -4,7 +4,7 @@ PaddleX's seal sub-pipeline, on pages with real seals drawn as stamps are."""
 import numpy as np
 import pytest
 
-from documents.engine.metrics import bag_of_characters
+from documents.bench.metrics import bag_of_characters
 from documents.engine.seals import find_seals
 from tests.pages import (
     CHINESE_LINES,

@@ -5,8 +5,8 @@ import dataclasses
 
 import pytest
 
+from documents.bench.metrics import cer
 from documents.engine import Engine, EngineError, get_engine
-from documents.engine.metrics import cer
 from documents.engine.registry import TEXT_MODELS
 from tests.pages import CHINESE_LINES, ENGLISH_LINES, render_lines, render_report
 

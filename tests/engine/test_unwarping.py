@@ -3,7 +3,7 @@ photographed page reads better flattened, and the result says which image its bo
 
 import pytest
 
-from documents.engine.metrics import bag_of_characters
+from documents.bench.metrics import bag_of_characters
 from tests.pages import CHINESE_LINES, ENGLISH_LINES, photographed, render_lines
 
 

@@ -1,5 +1,5 @@
 """Exports are checked on pages rendered here with a real CJK font and text chosen here
-(documents/exports/sample.py); the API tests run the real engine through the real queue."""
+(documents/bench/export_sample.py); the API tests run the real engine through the real queue."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from documents.bench.export_sample import sample_document
 from documents.exports.document import ExportDocument
-from documents.exports.sample import sample_document
 
 
 @pytest.fixture

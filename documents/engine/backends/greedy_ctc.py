@@ -40,7 +40,9 @@ class GreedyCTCDecode(CTCLabelDecode):
         super().__init__(*args, **kwargs)
         self.least_scores: list[float] = []  # of the last batch: each line's least sure character
 
-    def __call__(self, pred: list[np.ndarray], return_word_box: bool = False, **kwargs: Any):
+    def __call__(
+        self, pred: list[np.ndarray], return_word_box: bool = False, **kwargs: Any
+    ) -> tuple[list[str | tuple[str, Any]], list[float]]:  # texts, or (text, word boxes)
         probabilities, classes = pred
         self.least_scores = [least_character_score(p, c) for p, c in zip(*pred, strict=True)]
         decoded = self.decode(

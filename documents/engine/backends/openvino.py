@@ -9,6 +9,7 @@ loaded (onnxruntime-openvino, which bundles another, is not installed).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,7 @@ class OpenVINOEngine(RunnerEngine):
     def get_supported_model_formats(self) -> tuple[str, ...]:
         return ("onnx",)
 
-    def get_default_runner_builder(self):
+    def get_default_runner_builder(self) -> Callable[..., OpenVINORunner]:
         def build(
             *,
             model_dir: Path | None,

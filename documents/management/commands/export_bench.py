@@ -1,6 +1,6 @@
 """`python manage.py export_bench`: seconds to export a 50-page document in each format.
 
-By default the document is the rendered sample (documents/exports/sample.py: PNG pages with a
+By default the document is the rendered sample (documents/bench/export_sample.py: PNG pages with a
 title, Chinese and English lines and a table, as the backend stores them); `--document ID`
 times a stored document instead, reading it from the database included.
 """
@@ -15,10 +15,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from documents.bench.export_sample import sample_document
 from documents.exports import FORMATS, export_document
 from documents.exports.document import ExportDocument
 from documents.exports.from_models import export_from_model
-from documents.exports.sample import sample_document
 from documents.exports.zip import write_zip
 from documents.models import Document
 

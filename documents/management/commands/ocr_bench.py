@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from documents.bench.metrics import bag_of_characters, cer, missing_characters, teds
 from documents.bench.samples import (
     Sample,
     eval_samples,
@@ -37,7 +38,6 @@ from documents.bench.samples import (
     warm_up_image,
 )
 from documents.engine.backends import BACKENDS, PRECISIONS
-from documents.engine.metrics import bag_of_characters, cer, missing_characters, teds
 from documents.engine.registry import TEXT_MODELS
 from documents.engine.types import PIPELINES
 from documents.engine_settings import configured_engine
