@@ -82,8 +82,9 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(PY) -m mypy
 
-# What CI checks besides the tests: lint, types, migrations and the committed API schema.
+# What CI checks besides the tests: lint, types, layers, migrations and the committed API schema.
 check: lint typecheck
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	cd frontend && $(NPM) run --silent check:api  # the committed schema and types are current
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null

@@ -19,7 +19,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
@@ -42,7 +42,7 @@ PAGE_TASK = "documents.tasks.ocr_page"
 HEARTBEAT_MAX_AGE_S = 30
 
 
-def check_waiting(owner: AbstractBaseUser, pages: int, config: RuntimeConfig) -> None:
+def check_waiting(owner: User, pages: int, config: RuntimeConfig) -> None:
     """Refuse more pages from a user who already has the most allowed waiting in the queue."""
     waiting = pages_waiting(user=owner)
     if waiting + pages > config.max_waiting_pages:

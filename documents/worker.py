@@ -23,8 +23,7 @@ from .models import ACTIVE_STATUSES, Block, Document, Line, OcrRun, Page, Status
 from .selectors import RuntimeConfig, claimable_pages, next_page
 
 PNG_COMPRESS_LEVEL = 1  # page images are written once per page: favour speed over size
-# A page whose worker died this many times (crash, out of memory, kill) fails with a reason.
-MAX_PAGE_ATTEMPTS = settings.Q_CLUSTER.get("max_attempts", 3)
+MAX_PAGE_ATTEMPTS = settings.MAX_PAGE_ATTEMPTS
 
 
 def message_key(page_id: int, token: str) -> str:
@@ -73,7 +72,7 @@ def page_claim(*, page_id: int, token: str, message: str = "") -> Page | None:
         if page.attempts > MAX_PAGE_ATTEMPTS:
             page_close(page, status=Status.FAILED, error=given_up(page.attempts - 1))
             return None
-        OcrRun.objects.filter(pk=page.run_id, status=Status.QUEUED).update(
+        OcrRun.objects.filter(pk=_run_id(page), status=Status.QUEUED).update(
             status=Status.RUNNING, started_at=now
         )
         Document.objects.filter(pk=page.document_id, status=Status.QUEUED).update(
@@ -156,8 +155,7 @@ def page_result_save(
     Block.objects.filter(page=page).delete()  # tables and cells go with their blocks
     Table.objects.filter(page=page).delete()
     corrections.carry_forward(page, *_results_create(page, result))
-    if not page.run.engine_info:
-        OcrRun.objects.filter(pk=page.run_id).update(engine_info=engine_info)
+    OcrRun.objects.filter(pk=_run_id(page), engine_info={}).update(engine_info=engine_info)
     run_count(page, failed=False, seconds=result.timings.get("total", 0.0))
     return True
 
@@ -199,14 +197,14 @@ def _results_create(
     lines = Line.objects.bulk_create(
         Line(
             page=page,
-            block=None if owner[i] is None else in_reading_order[owner[i]],
+            block=None if o is None else in_reading_order[o],
             order=i,
             text=line.text,
             score=line.score,
             box=list(line.box),
             polygon=[list(p) for p in line.polygon],
         )
-        for i, line in enumerate(result.lines)
+        for i, (line, o) in enumerate(zip(result.lines, owner, strict=True))
     )
     return lines, blocks, cells
 
@@ -239,10 +237,10 @@ def page_close(page: Page, *, status: str, error: str) -> None:
 def run_count(page: Page, *, failed: bool, seconds: float) -> None:
     """Count the page towards its run and close the run when every page is counted."""
     counter = "pages_failed" if failed else "pages_done"
-    OcrRun.objects.filter(pk=page.run_id).update(
+    OcrRun.objects.filter(pk=_run_id(page)).update(
         **{counter: F(counter) + 1}, ocr_seconds=F("ocr_seconds") + seconds
     )
-    run = OcrRun.objects.select_for_update().get(pk=page.run_id)
+    run = OcrRun.objects.select_for_update().get(pk=_run_id(page))
     if run.status not in ACTIVE_STATUSES or run.pages_done + run.pages_failed < run.pages_total:
         return
     error = ""
@@ -256,3 +254,10 @@ def run_count(page: Page, *, failed: bool, seconds: float) -> None:
     OcrRun.objects.filter(pk=run.pk).update(status=status, error=error, finished_at=now)
     Document.objects.filter(pk=run.document_id).update(status=status, error=error, updated_at=now)
     webhooks.document_event(run.document_id, status)  # every run that ends is an event
+
+
+def _run_id(page: Page) -> int:
+    # A page is queued, claimed and saved only as part of a run: Page.run is null only on a
+    # page never queued.
+    assert page.run_id is not None
+    return page.run_id

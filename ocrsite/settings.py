@@ -255,6 +255,8 @@ CACHES = {
 # django-q2: the ORM broker by default, Redis when REDIS_URL is set. A task carries ids only
 # and is acknowledged when done, so a killed worker's page comes back after `retry` seconds.
 TASK_TIMEOUT = env_int("OCRSITE_TASK_TIMEOUT", 300)
+# A page whose worker died this many times (crash, out of memory, kill) fails with a reason.
+MAX_PAGE_ATTEMPTS = 3
 Q_CLUSTER = {
     "name": env("Q_CLUSTER_NAME", "ocrsite"),
     # Two workers on two cores: one renders, saves and fetches while the other reads a page
@@ -262,7 +264,7 @@ Q_CLUSTER = {
     "workers": env_int("OCRSITE_WORKERS", 2),
     "timeout": TASK_TIMEOUT,
     "retry": env_int("OCRSITE_TASK_RETRY", TASK_TIMEOUT + 60),
-    "max_attempts": 3,
+    "max_attempts": MAX_PAGE_ATTEMPTS,
     "ack_failures": True,
     "recycle": env_int("OCRSITE_WORKER_RECYCLE", 500),
     # A worker holding the structure pipeline peaks at 1.9 GB on scanned pages; at the former

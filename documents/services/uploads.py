@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -54,7 +54,7 @@ def options_validate(*, pipeline: str, options: dict[str, Any], text_models: str
 
 def document_create(
     *,
-    owner: AbstractBaseUser,
+    owner: User,
     upload: File,
     name: str | None = None,
     pipeline: str | None = None,

@@ -24,6 +24,7 @@ def test_lines_are_saved_with_their_block_and_everyone_reads_it(user, api):
     tasks.ocr_page(page.pk, str(page.token))
     page.refresh_from_db()
     assert page.status == Status.DONE, page.error
+    assert document.runs.get().engine_info["backend"] == "openvino"  # recorded by the first page
 
     blocks = list(page.blocks.order_by("order"))
     lines = list(page.lines.order_by("order"))
