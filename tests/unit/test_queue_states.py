@@ -137,6 +137,10 @@ def test_a_result_or_failure_arriving_after_the_page_was_recovered_is_ignored(up
 
     again = claim(resent)
     assert again.attempts == 2
+    # Late again, while another worker reads the resent page: only the token tells them apart.
+    assert not save(late, "late result")
+    assert not fail(late, "late failure")
+    assert (fresh(late).status, texts(late)) == (Status.RUNNING, [])
     assert save(again, "result of the resent page")
     assert texts(late) == ["result of the resent page"]
     assert progress(document) == (Status.DONE, Status.DONE, 1, 0)
@@ -221,7 +225,9 @@ def test_a_reprocess_starts_a_new_run_and_the_old_runs_late_result_is_discarded(
     assert page.token != old_worker.token
 
     assert not save(old_worker, "old run")
-    assert save(claim(page), "new run")
+    new_worker = claim(page)
+    assert not save(old_worker, "old run")  # while the new run reads the page
+    assert save(new_worker, "new run")
     assert texts(page) == ["new run"]
     assert progress(document) == (Status.DONE, Status.DONE, 1, 0)
     assert OcrRun.objects.get(pk=old_run.pk).pages_done == 0
