@@ -14,9 +14,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from documents import services
 from documents.engine.registry import pipeline_models
 from documents.models import Document
+from documents.services import uploads
 
 
 @pytest.fixture(autouse=True)
@@ -39,11 +39,11 @@ def blank_pdf(pages: int) -> bytes:
 @pytest.fixture
 def upload(db: None, user: Any, install: Callable[..., None]) -> Callable[..., Document]:
     """upload(pages=1): a PDF queued for the text-only pipeline through the real
-    services.document_create, its text models counted as installed."""
+    uploads.document_create, its text models counted as installed."""
     install(pipeline_models("ocr"))
 
     def make(pages: int = 1) -> Document:
-        return services.document_create(
+        return uploads.document_create(
             owner=user,
             upload=SimpleUploadedFile("scan.pdf", blank_pdf(pages)),
             pipeline="ocr",

@@ -43,10 +43,11 @@ TABLE = ExportTable(
 )
 
 
-def line(text: str, y: float) -> ExportLine:
+def line(text: str, y: float, block: int | None = None) -> ExportLine:
+    """A line in the block of that `order` (None: outside every block)."""
     box = (50.0, y, 450.0, y + 30.0)
     polygon = ((50.0, y), (450.0, y), (450.0, y + 30.0), (50.0, y + 30.0))
-    return ExportLine(text=text, box=box, polygon=polygon, score=0.98)
+    return ExportLine(text=text, box=box, polygon=polygon, score=0.98, block=block)
 
 
 LAID_OUT = ExportPage(
@@ -71,7 +72,7 @@ LAID_OUT = ExportPage(
         ExportBlock(order=3, label="image", box=(50, 230, 450, 400), text=""),
         ExportBlock(order=4, label="table", box=(50, 420, 450, 600), text="", table=TABLE),
     ),
-    lines=(line("Annual Report", 25), line("Summary", 100)),
+    lines=(line("Annual Report", 25, block=0), line("Summary", 100, block=1)),
     unplaced=(ExportUnplaced(target="line", engine_text="Fotter", text="Footer"),),
 )
 TEXT_ONLY = ExportPage(

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from documents import services
-from documents.api.errors import ApplicationError
 from documents.engine.errors import EngineError, ModelMissingError
 from documents.engine.pipeline import (
     FLAG_DEFAULTS,
@@ -23,6 +21,8 @@ from documents.engine.registry import (
     TEXT_MODELS,
     pipeline_models,
 )
+from documents.errors import ApplicationError
+from documents.services import uploads
 
 EVERY_OPTION_MODEL = {m for models in OPTION_MODELS.values() for m in models}
 (TABLE_MODEL,) = OPTION_MODELS["use_table_recognition"]
@@ -151,11 +151,11 @@ def test_pipeline_options_list_each_pipelines_flags_with_the_model_it_needs():
 
 def test_the_services_refuse_a_pipeline_whose_models_are_missing_naming_them(install):
     install(pipeline_models("ocr"))
-    services.options_validate(pipeline="ocr", options={}, text_models="ppocrv6_small")
+    uploads.options_validate(pipeline="ocr", options={}, text_models="ppocrv6_small")
 
     (layout,) = set(pipeline_models("structure")) - set(pipeline_models("ocr"))
     with pytest.raises(ApplicationError) as refused:
-        services.options_validate(pipeline="structure", options={}, text_models="ppocrv6_small")
+        uploads.options_validate(pipeline="structure", options={}, text_models="ppocrv6_small")
     assert refused.value.code == "invalid_options"
     assert refused.value.message == (
         f"the structure pipeline needs {layout}, which is not installed: {INSTALL}"
@@ -164,7 +164,7 @@ def test_the_services_refuse_a_pipeline_whose_models_are_missing_naming_them(ins
     # The other text model set needs its own detector and recogniser.
     other = TEXT_MODELS["ppocrv5_mobile"]
     with pytest.raises(ApplicationError) as refused:
-        services.options_validate(pipeline="ocr", options={}, text_models="ppocrv5_mobile")
+        uploads.options_validate(pipeline="ocr", options={}, text_models="ppocrv5_mobile")
     assert refused.value.message == (
         f"the ocr pipeline needs {other.det}, {other.rec}, which is not installed: {INSTALL}"
     )
@@ -184,6 +184,6 @@ def test_the_services_turn_every_engine_refusal_into_an_invalid_options_error(
 ):
     install(pipeline_models("ocr"))
     with pytest.raises(ApplicationError) as refused:
-        services.options_validate(pipeline=pipeline, options=options, text_models=text_models)
+        uploads.options_validate(pipeline=pipeline, options=options, text_models=text_models)
     assert refused.value.code == "invalid_options" and refused.value.status == 400
     assert message in refused.value.message

@@ -17,11 +17,12 @@ from django.utils import timezone
 from django_q.conf import Conf
 from django_q.models import OrmQ
 
-from documents import services
-from documents.api.errors import ApplicationError
+from documents import queue, worker
 from documents.engine.types import Line as ResultLine
 from documents.engine.types import PageResult
+from documents.errors import ApplicationError
 from documents.models import Document, Line, OcrRun, Page, Status
+from documents.services import runs
 
 pytestmark = pytest.mark.django_db
 
@@ -46,19 +47,19 @@ def result(text: str) -> PageResult:
 
 def save(page: Page, text: str) -> bool:
     """The worker's save of its result for `page` (as the worker holds it: its token)."""
-    return services.page_result_save(
+    return worker.page_result_save(
         page=page, result=result(text), engine_info={"backend": "openvino"}, timings={"render": 0.1}
     )
 
 
 def claim(page: Page) -> Page | None:
     """The worker's claim of `page` by the message that names it (its id and token)."""
-    message = services.message_key(page.pk, str(page.token))
-    return services.page_claim(page_id=page.pk, token=str(page.token), message=message)
+    message = worker.message_key(page.pk, str(page.token))
+    return worker.page_claim(page_id=page.pk, token=str(page.token), message=message)
 
 
 def fail(page: Page, reason: str) -> bool:
-    return services.page_fail(page_id=page.pk, token=str(page.token), reason=reason)
+    return worker.page_fail(page_id=page.pk, token=str(page.token), reason=reason)
 
 
 def worker_died(page: Page) -> None:
@@ -91,8 +92,8 @@ def test_each_page_is_claimed_and_saved_and_the_last_one_closes_the_run(upload):
     assert progress(document) == (Status.QUEUED, Status.QUEUED, 0, 0)
     assert (first.status, first.attempts) == (Status.QUEUED, 0) and first.token != second.token
 
-    message = services.message_key(first.pk, str(first.token))
-    reading = services.page_claim_next(message=message)
+    message = worker.message_key(first.pk, str(first.token))
+    reading = worker.page_claim_next(message=message)
     assert (reading.pk, reading.status, reading.attempts) == (first.pk, Status.RUNNING, 1)
     assert fresh(first).claimed_with == message
     assert progress(document) == (Status.RUNNING, Status.RUNNING, 0, 0)
@@ -117,7 +118,7 @@ def test_each_waiting_page_has_one_message_and_a_resent_page_one_more(upload):
     assert OrmQ.objects.count() == 3
     page = claim(document.pages.get(number=2))
     worker_died(page)
-    assert services.pages_recover_stalled() == 1
+    assert queue.pages_recover_stalled() == 1
     assert OrmQ.objects.count() == 4
 
 
@@ -126,7 +127,7 @@ def test_a_result_or_failure_arriving_after_the_page_was_recovered_is_ignored(up
     late = claim(document.pages.get())
     worker_died(late)  # ... as far as the sweep can tell: the worker is only slow
 
-    assert services.pages_recover_stalled() == 1
+    assert queue.pages_recover_stalled() == 1
     resent = fresh(late)
     assert (resent.status, resent.attempts) == (Status.QUEUED, 1) and resent.token != late.token
 
@@ -165,13 +166,13 @@ def test_a_page_taken_again_after_its_timeout_is_saved_and_counted_once(upload):
 def test_a_message_or_a_result_delivered_twice_reads_and_counts_the_page_once(upload):
     document = upload()
     page = document.pages.get()
-    message = services.message_key(page.pk, str(page.token))
-    reading = services.page_claim_next(message=message)
+    message = worker.message_key(page.pk, str(page.token))
+    reading = worker.page_claim_next(message=message)
 
-    assert services.page_claim_next(message=message) is None  # while the first worker reads
+    assert worker.page_claim_next(message=message) is None  # while the first worker reads
     assert claim(page) is None
     assert save(reading, "once")
-    assert services.page_claim_next(message=message) is None  # and once it is done
+    assert worker.page_claim_next(message=message) is None  # and once it is done
     assert claim(page) is None
     assert not save(reading, "twice")
 
@@ -182,7 +183,7 @@ def test_a_message_or_a_result_delivered_twice_reads_and_counts_the_page_once(up
 
 def test_a_queued_document_cancelled_is_never_read(upload):
     document = upload(pages=2)
-    cancelled = services.ocr_run_cancel(document=document)
+    cancelled = runs.ocr_run_cancel(document=document)
 
     assert cancelled.status == Status.CANCELLED
     run = document.runs.get()
@@ -191,10 +192,10 @@ def test_a_queued_document_cancelled_is_never_read(upload):
         assert (page.status, page.error) == (Status.CANCELLED, "cancelled")
         assert page.finished_at is not None
         assert claim(page) is None
-    assert services.page_claim_next(message="any") is None
+    assert worker.page_claim_next(message="any") is None
 
     with pytest.raises(ApplicationError) as refused:
-        services.ocr_run_cancel(document=cancelled)
+        runs.ocr_run_cancel(document=cancelled)
     assert (refused.value.code, refused.value.status) == ("not_active", 409)
     assert "cancelled" in refused.value.message
 
@@ -202,7 +203,7 @@ def test_a_queued_document_cancelled_is_never_read(upload):
 def test_a_result_or_failure_arriving_after_a_cancel_is_discarded(upload):
     document = upload(pages=2)
     reading = claim(document.pages.get(number=1))
-    services.ocr_run_cancel(document=document)
+    runs.ocr_run_cancel(document=document)
 
     assert not save(reading, "too late")
     assert not fail(reading, "too late")
@@ -216,7 +217,7 @@ def test_a_reprocess_starts_a_new_run_and_the_old_runs_late_result_is_discarded(
     old_worker = claim(document.pages.get())
     old_run = old_worker.run
 
-    new_run = services.document_reprocess(document=document)
+    new_run = runs.document_reprocess(document=document)
     old_run.refresh_from_db()
     assert (old_run.status, old_run.error) == (Status.CANCELLED, "replaced by a new run")
     assert (new_run.attempt, new_run.status, new_run.pipeline) == (2, Status.QUEUED, "ocr")
@@ -237,40 +238,40 @@ def test_a_page_whose_worker_keeps_dying_is_sent_again_then_given_up_with_the_re
     document = upload()
     page = document.pages.get()
     tokens = {page.token}
-    for attempt in range(1, services.MAX_PAGE_ATTEMPTS + 1):
+    for attempt in range(1, worker.MAX_PAGE_ATTEMPTS + 1):
         reading = claim(page)
         assert reading.attempts == attempt
         worker_died(reading)
-        assert services.pages_recover_stalled() == 1
+        assert queue.pages_recover_stalled() == 1
         page = fresh(page)
         tokens.add(page.token)
-        if attempt < services.MAX_PAGE_ATTEMPTS:
+        if attempt < worker.MAX_PAGE_ATTEMPTS:
             assert page.status == Status.QUEUED  # sent again with a new token
 
-    assert len(tokens) == services.MAX_PAGE_ATTEMPTS  # the last sweep gave up instead
+    assert len(tokens) == worker.MAX_PAGE_ATTEMPTS  # the last sweep gave up instead
     reason = (
-        f"the worker stopped {services.MAX_PAGE_ATTEMPTS} times while reading this page "
+        f"the worker stopped {worker.MAX_PAGE_ATTEMPTS} times while reading this page "
         "(crash, out of memory or killed); the page was given up"
     )
     assert (page.status, page.error) == (Status.FAILED, reason)
     assert progress(document) == (Status.FAILED, Status.FAILED, 0, 1)
     assert document.error == f"1 of 1 pages failed. page 1: {reason}"
     assert document.runs.get().error == document.error
-    assert services.pages_recover_stalled() == 0
+    assert queue.pages_recover_stalled() == 0
 
 
 def test_a_page_taken_again_too_often_fails_at_its_next_claim(upload):
     """Without the sweep: the broker's own redelivery after each timeout."""
     document = upload()
     page = document.pages.get()
-    for attempt in range(1, services.MAX_PAGE_ATTEMPTS + 1):
+    for attempt in range(1, worker.MAX_PAGE_ATTEMPTS + 1):
         assert claim(page).attempts == attempt
         worker_died(page)
 
     assert claim(page) is None
     page = fresh(page)
     assert page.status == Status.FAILED
-    assert page.error.startswith(f"the worker stopped {services.MAX_PAGE_ATTEMPTS} times")
+    assert page.error.startswith(f"the worker stopped {worker.MAX_PAGE_ATTEMPTS} times")
     assert progress(document) == (Status.FAILED, Status.FAILED, 0, 1)
 
 
