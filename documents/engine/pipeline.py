@@ -64,6 +64,7 @@ TEXT_OPTIONS: dict[str, type] = {
     "text_det_unclip_ratio": float,
     "text_rec_score_thresh": float,
 }
+_KINDS = {int: "a whole number", float: "a number", str: "text"}  # for the refusals
 LIBRARIES = ("paddleocr", "paddlex", "paddlepaddle", "openvino", "onnxruntime")
 
 
@@ -124,9 +125,7 @@ def resolve_options(
             try:
                 resolved[name] = TEXT_OPTIONS[name](value)
             except (TypeError, ValueError):
-                raise EngineError(
-                    f"option {name} must be a {TEXT_OPTIONS[name].__name__}"
-                ) from None
+                raise EngineError(f"option {name} must be {_KINDS[TEXT_OPTIONS[name]]}") from None
         else:
             raise EngineError(f"unknown option {name!r}")
     return resolved

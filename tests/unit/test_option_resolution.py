@@ -84,7 +84,12 @@ def test_the_callers_options_override_the_defaults_and_text_options_are_converte
         ),
         ("ocr", {"use_doc_unwarping": "yes"}, "option use_doc_unwarping must be true or false"),
         ("ocr", {"use_doc_unwarping": 1}, "option use_doc_unwarping must be true or false"),
-        ("ocr", {"text_det_thresh": "high"}, "option text_det_thresh must be a float"),
+        ("ocr", {"text_det_thresh": "high"}, "option text_det_thresh must be a number"),
+        (
+            "ocr",
+            {"text_det_limit_side_len": "wide"},
+            "option text_det_limit_side_len must be a whole number",
+        ),
     ],
 )
 def test_bad_options_are_refused_with_what_is_wrong(pipeline, options, message):
