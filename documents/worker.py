@@ -15,12 +15,13 @@ from django.db.models import F
 from django.utils import timezone
 from PIL import Image
 
-from . import corrections, webhooks
+from . import webhooks
 from .engine import pages as page_files
 from .engine.types import PageResult
 from .geometry import owners
 from .models import ACTIVE_STATUSES, Block, Document, Line, OcrRun, Page, Status, Table, TableCell
 from .selectors import RuntimeConfig, claimable_pages, next_page
+from .services import corrections
 
 PNG_COMPRESS_LEVEL = 1  # page images are written once per page: favour speed over size
 MAX_PAGE_ATTEMPTS = settings.MAX_PAGE_ATTEMPTS

@@ -18,10 +18,10 @@ from rest_framework.response import Response
 from rest_framework.serializers import ModelSerializer
 from rest_framework.views import APIView
 
-from documents import corrections, selectors, webhooks
+from documents import selectors, webhooks
 from documents.errors import ApplicationError
 from documents.models import Correction, Document, Page, Webhook
-from documents.services import review, runs, uploads
+from documents.services import corrections, review, runs, uploads
 
 from . import serializers as s
 

@@ -11,9 +11,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from rest_framework.authtoken.models import Token
 
-from documents import corrections, tasks
+from documents import tasks
 from documents.models import Document, Page, RuntimeSettings, TableCell
-from documents.services import review, uploads
+from documents.services import corrections, review, uploads
 from tests import pages
 
 

@@ -192,8 +192,8 @@ def test_a_correction_the_new_run_could_not_place_is_reapplied(
 ) -> None:
     """Reprocessing keeps corrections: the one whose line moved is listed on its page, and staff
     put it on the line they select; the history shows every edit."""
-    from documents import corrections
     from documents.models import Correction, Line
+    from documents.services import corrections
 
     upload = SimpleUploadedFile("order.png", encode(render_report()))
     document = uploads.document_create(owner=user, upload=upload)

@@ -9,9 +9,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pytest
 
-from documents import corrections, worker
+from documents import worker
 from documents.models import Document, IntakeFile, IntakeFolder, Line, Status
-from documents.services import review
+from documents.services import corrections, review
 from tests.documents import files
 from tests.intake.conftest import settle, tree
 from tests.pages import ENGLISH_LINES

@@ -14,9 +14,9 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 
-from .carry_forward import Spot, fractions, match
-from .errors import ApplicationError
-from .models import Block, Correction, Line, Page, TableCell
+from documents.carry_forward import Spot, fractions, match
+from documents.errors import ApplicationError
+from documents.models import Block, Correction, Line, Page, TableCell
 
 Kind = Correction.Kind
 State = Correction.State
@@ -26,7 +26,7 @@ FIELDS = {
     Kind.BLOCK: ("content", "corrected_content"),
     Kind.CELL: ("text", "corrected_text"),
 }
-MODELS: dict[type[Model], str] = {Line: Kind.LINE, Block: Kind.BLOCK, TableCell: Kind.CELL}
+MODELS: dict[type[Model], Kind] = {Line: Kind.LINE, Block: Kind.BLOCK, TableCell: Kind.CELL}
 
 
 def _page(result: Model) -> Page:
@@ -109,7 +109,7 @@ def carry_forward(
     )
     if not waiting:
         return
-    results = {Kind.LINE: list(lines), Kind.BLOCK: list(blocks), Kind.CELL: list(cells)}
+    results: dict[Kind, Sequence[Model]] = {Kind.LINE: lines, Kind.BLOCK: blocks, Kind.CELL: cells}
     changed: dict[type[Model], list[Model]] = {Line: [], Block: [], TableCell: []}
     placed: set[int] = set()
     for kind, new in results.items():
@@ -135,7 +135,7 @@ def carry_forward(
             correction.line = correction.block = correction.cell = None
     for model, rows in changed.items():
         if rows:
-            model.objects.bulk_update(rows, [FIELDS[MODELS[model]][1]])
+            model._default_manager.bulk_update(rows, [FIELDS[MODELS[model]][1]])
     Correction.objects.bulk_update(
         waiting,
         ["state", "engine_text", "line", "block", "cell", "place", "angle", "row", "col",
