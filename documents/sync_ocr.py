@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
+from django.utils.translation import gettext
 
 from . import services
 from .api.errors import ApplicationError
@@ -53,19 +54,24 @@ def read_now(
             queued = document.status == Status.QUEUED
             if waited > NO_WORKER_AFTER_S and queued and not live_clusters():
                 raise ApplicationError(
-                    "no OCR worker is running: ask an administrator",
+                    gettext("no OCR worker is running: ask an administrator"),
                     code="no_workers",
                     status=503,
                 )
             if waited > settings.SYNC_OCR_WAIT_S:
                 later = (
-                    "it stays in your documents, where its pages will be read"
+                    gettext(
+                        "the OCR queue did not finish the file within %(seconds)d s: it stays "
+                        "in your documents, where its pages will be read"
+                    )
                     if keep
-                    else "try again later, or upload it as a document"
+                    else gettext(
+                        "the OCR queue did not finish the file within %(seconds)d s: try again "
+                        "later, or upload it as a document"
+                    )
                 )
                 raise ApplicationError(
-                    f"the OCR queue did not finish the file within {settings.SYNC_OCR_WAIT_S} s:"
-                    f" {later}",
+                    later % {"seconds": settings.SYNC_OCR_WAIT_S},
                     code="timeout",
                     status=504,
                 )
@@ -75,7 +81,8 @@ def read_now(
         for page in pages:
             if page.status != Status.DONE:
                 raise ApplicationError(
-                    f"page {page.number} could not be read: {page.error or page.status}",
+                    gettext("page %(number)d could not be read: %(reason)s")
+                    % {"number": page.number, "reason": page.error or page.get_status_display()},
                     code="ocr_failed",
                     status=422,
                 )
