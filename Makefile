@@ -17,7 +17,10 @@ APT_PACKAGES := fonts-noto-cjk fonts-dejavu-core gettext
 # The server's messages in Simplified Chinese (Django's translation machinery).
 PO := documents/locale/zh_Hans/LC_MESSAGES/django.po
 MO := $(PO:.po=.mo)
-MAKEMESSAGES := makemessages -l zh_Hans --no-obsolete --add-location=file
+# Collected from the Python code of documents/ and ocrsite/ (the app's own strings are its
+# catalogue's, the front end has its own).
+MAKEMESSAGES := makemessages -l zh_Hans --no-obsolete --add-location=file \
+	--ignore=data --ignore=frontend --ignore=tests --ignore=deploy --ignore=docs
 
 .PHONY: setup run test test-services lint check messages check-messages schema bench models frontend migrate admin system-packages chromium
 
@@ -93,17 +96,16 @@ check: lint check-messages
 # After adding or changing a message in the code: `make messages` adds it to the .po, translate
 # it there, then `make messages` again compiles the .mo. Both files are committed.
 messages: $(PIP_STAMP)
-	cd documents && $(PY) ../manage.py $(MAKEMESSAGES)
+	$(PY) manage.py $(MAKEMESSAGES)
 	cd documents && $(PY) ../manage.py compilemessages -l zh_Hans
 
 # Every message in the code has a translation (none missing, none fuzzy) and the committed .mo is
 # the committed .po compiled. The messages are collected from a copy of the code, so the
-# working tree is left as it was; without settings, makemessages writes to the copy's locale/
-# (-P: the copy's selectors.py must not shadow the standard library's).
+# working tree is left as it was.
 check-messages: $(PIP_STAMP)
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	cp -r documents "$$tmp/documents" && \
-	(cd "$$tmp/documents" && env -u DJANGO_SETTINGS_MODULE $(PY) -P -m django $(MAKEMESSAGES) >/dev/null) && \
+	cp -r manage.py documents ocrsite "$$tmp/" && \
+	(cd "$$tmp" && OCRSITE_DATA_DIR="$$tmp/data" $(PY) manage.py $(MAKEMESSAGES) >/dev/null) && \
 	po="$$tmp/$(PO)" && \
 	missing=$$(msgattrib --untranslated --no-wrap "$$po"; msgattrib --only-fuzzy --no-wrap "$$po") && \
 	if [ -n "$$missing" ]; then \

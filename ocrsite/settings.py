@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -278,7 +279,7 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "catch_up": False,
     "poll": 0.2,
-    "label": "Queue",
+    "label": _("Queue"),  # the admin's section for django-q2's pages
 }
 if REDIS_URL := os.environ.get("REDIS_URL"):
     Q_CLUSTER["redis"] = REDIS_URL
