@@ -102,7 +102,7 @@ def test_the_document_pages_of_the_admin_carry_no_english_in_chinese(admin_user,
         "/admin/documents/document/?status__exact=queued": ["排队中"],
         f"/admin/documents/document/{document.pk}/change/": ["原始文件", "OCR 识别任务"],
         "/admin/documents/ocrrun/": ["OCR 识别任务", "流程", "已完成页数"],
-        f"/admin/documents/ocrrun/{run.pk}/change/": ["第几次", "总页数"],
+        f"/admin/documents/ocrrun/{run.pk}/change/": ["轮次", "总页数"],
         "/admin/documents/page/": ["页面", "尝试次数"],
         f"/admin/documents/page/{page.pk}/change/": ["识别宽度", "更正"],
     }
