@@ -42,6 +42,7 @@ def write_markdown(doc: ExportDocument) -> bytes:
     if notice := incomplete_notice(doc):
         parts.append(f"> {notice}")
     for page in doc.pages:
+        # Outside an f-string: makemessages does not find gettext calls inside one.
         state = "" if page.done else " ({})".format(gettext("not processed yet"))
         parts.append(f"<!-- Page {page.number}{state} -->")
         for item in page_items(page):

@@ -14,7 +14,7 @@ from documents.exports.tables import table_grid
 def page_marker(page: ExportPage) -> str:
     if page.done:
         return f"=== Page {page.number} ==="
-    missing = gettext("not processed yet")
+    missing = gettext("not processed yet")  # outside the f-string, where makemessages finds it
     return f"=== Page {page.number} ({missing}) ==="
 
 
