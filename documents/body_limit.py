@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
 
 from .errors import error_body
 from .selectors import runtime_config
@@ -31,6 +32,9 @@ class BodyLimitMiddleware:
         if length > MB:  # below that no limit applies, so the settings are not read
             limit_mb = runtime_config().max_upload_mb
             if length > limit_mb * MB + FORM_SLACK:
-                message = f"the upload is {length / MB:.1f} MB, over the limit of {limit_mb} MB"
+                message = gettext("the upload is %(size).1f MB, over the limit of %(limit)d MB") % {
+                    "size": length / MB,
+                    "limit": limit_mb,
+                }
                 return JsonResponse(error_body("too_large", message), status=413)
         return self.get_response(request)

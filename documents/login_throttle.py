@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from .errors import error_body
 
@@ -77,7 +78,12 @@ class LoginThrottleMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         door = self.doors.get(request.path) if request.method == "POST" else None
         if door and (wait := retry_after(request, _username(request))):
-            message = f"Too many failed sign-ins. Try again in {wait // 60 + 1} minutes."
+            minutes = wait // 60 + 1
+            message = ngettext(
+                "Too many failed sign-ins. Try again in %(minutes)d minute.",
+                "Too many failed sign-ins. Try again in %(minutes)d minutes.",
+                minutes,
+            ) % {"minutes": minutes}
             if door == "api":
                 response: HttpResponse = JsonResponse(
                     error_body("too_many_attempts", message), status=429

@@ -14,6 +14,8 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import URLValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .engine.registry import TEXT_MODELS
 
@@ -22,59 +24,74 @@ TEXT_MODEL_CHOICES = [(name, f"{name} ({m.det}, {m.rec})") for name, m in TEXT_M
 
 
 class Status(models.TextChoices):
-    QUEUED = "queued", "Queued"
-    RUNNING = "running", "Running"
-    DONE = "done", "Done"
-    FAILED = "failed", "Failed"
-    CANCELLED = "cancelled", "Cancelled"
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 ACTIVE_STATUSES = (Status.QUEUED, Status.RUNNING)
 
 
 class Pipeline(models.TextChoices):
-    STRUCTURE = "structure", "Layout, tables and text (PP-StructureV3)"
-    OCR = "ocr", "Text only (PP-OCR)"
-    TABLE = "table", "Table to Excel (the whole page is one table)"
+    STRUCTURE = "structure", _("Layout, tables and text (PP-StructureV3)")
+    OCR = "ocr", _("Text only (PP-OCR)")
+    TABLE = "table", _("Table to Excel (the whole page is one table)")
 
 
 class RuntimeSettings(models.Model):
     """One row, edited in the admin; a blank field means "use the environment's default"."""
 
-    default_pipeline = models.CharField(max_length=16, choices=Pipeline.choices, blank=True)
+    default_pipeline = models.CharField(
+        _("default pipeline"), max_length=16, choices=Pipeline.choices, blank=True
+    )
     default_options = models.JSONField(
+        _("default options"),
         default=dict,
         blank=True,
-        help_text='Pipeline flags applied to new documents, e.g. {"use_table_recognition": true}.',
+        help_text=_(
+            'Pipeline flags applied to new documents, e.g. {"use_table_recognition": true}.'
+        ),
     )
     backend = models.CharField(
+        _("backend"),
         max_length=16,
         blank=True,
-        choices=[("openvino", "OpenVINO"), ("onnxruntime", "ONNX Runtime"), ("paddle", "Paddle")],
+        choices=[
+            ("openvino", "OpenVINO"),
+            ("onnxruntime", "ONNX Runtime"),
+            ("paddle", "Paddle"),
+        ],
     )
     precision = models.CharField(
+        _("precision"),
         max_length=8,
         blank=True,
         choices=[
-            ("auto", "auto: bf16 where the device has it, else f32"),
+            ("auto", _("auto: bf16 where the device has it, else f32")),
             ("f32", "f32"),
             ("bf16", "bf16"),
         ],
     )
     text_models = models.CharField(
+        _("text models"),
         max_length=32,
         blank=True,
         choices=TEXT_MODEL_CHOICES,
-        help_text="The text detector and recogniser new runs read with.",
+        help_text=_("The text detector and recogniser new runs read with."),
     )
-    pdf_dpi = models.PositiveIntegerField(null=True, blank=True, help_text="PDF rendering DPI.")
-    max_page_pixels = models.PositiveIntegerField(null=True, blank=True)
-    max_upload_mb = models.PositiveIntegerField(null=True, blank=True)
-    max_pages = models.PositiveIntegerField(null=True, blank=True)
+    pdf_dpi = models.PositiveIntegerField(
+        _("pdf dpi"), null=True, blank=True, help_text=_("PDF rendering DPI.")
+    )
+    max_page_pixels = models.PositiveIntegerField(_("max page pixels"), null=True, blank=True)
+    max_upload_mb = models.PositiveIntegerField(_("max upload mb"), null=True, blank=True)
+    max_pages = models.PositiveIntegerField(_("max pages"), null=True, blank=True)
     max_waiting_pages = models.PositiveIntegerField(
+        _("max waiting pages"),
         null=True,
         blank=True,
-        help_text="Most pages one user may have waiting; an upload past it is refused.",
+        help_text=_("Most pages one user may have waiting; an upload past it is refused."),
     )
     serving_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -82,17 +99,20 @@ class RuntimeSettings(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        help_text='PaddleX serving clients (POST /layout-parsing, /ocr with a "file") send no '
-        "token: their documents belong to this user. Blank refuses anonymous PaddleX clients.",
+        help_text=_(
+            'PaddleX serving clients (POST /layout-parsing, /ocr with a "file") send no '
+            "token: their documents belong to this user. Blank refuses anonymous PaddleX clients."
+        ),
+        verbose_name=_("serving user"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
-        verbose_name = "runtime settings"
-        verbose_name_plural = "runtime settings"
+        verbose_name = _("runtime settings")
+        verbose_name_plural = _("runtime settings")
 
     def __str__(self) -> str:
-        return "Runtime settings"
+        return gettext("Runtime settings")
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = 1  # a singleton: every save writes the one row
@@ -112,28 +132,39 @@ def page_image_path(page: Page, filename: str) -> str:
 
 
 class Document(models.Model):
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uid = models.UUIDField(_("uid"), default=uuid.uuid4, unique=True, editable=False)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="documents"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="documents",
+        verbose_name=_("owner"),
     )
-    name = models.CharField(max_length=255, help_text="The uploaded file's name.")
-    original = models.FileField(upload_to=original_path, max_length=300)
-    sha256 = models.CharField(max_length=64, db_index=True)
-    file_type = models.CharField(max_length=8, help_text="Detected from content: pdf, png, ...")
-    mime_type = models.CharField(max_length=40)
-    size = models.PositiveBigIntegerField(help_text="Bytes.")
-    page_count = models.PositiveIntegerField()
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    error = models.TextField(blank=True, help_text="Why the latest run failed, in words.")
-    reviewed = models.BooleanField(default=False)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(_("name"), max_length=255, help_text=_("The uploaded file's name."))
+    original = models.FileField(_("original"), upload_to=original_path, max_length=300)
+    sha256 = models.CharField(_("sha256"), max_length=64, db_index=True)
+    file_type = models.CharField(
+        _("file type"), max_length=8, help_text=_("Detected from content: pdf, png, ...")
+    )
+    mime_type = models.CharField(_("mime type"), max_length=40)
+    size = models.PositiveBigIntegerField(_("size"), help_text=_("Bytes."))
+    page_count = models.PositiveIntegerField(_("page count"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    error = models.TextField(
+        _("error"), blank=True, help_text=_("Why the latest run failed, in words.")
+    )
+    reviewed = models.BooleanField(_("reviewed"), default=False)
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     # A file sent to the synchronous /ocr endpoint: read through the queue, answered, deleted.
     # Never listed; the sweep deletes one its web process left behind.
-    ephemeral = models.BooleanField(default=False)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    ephemeral = models.BooleanField(_("ephemeral"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["owner", "status"])]
 
@@ -144,37 +175,54 @@ class Document(models.Model):
 class OcrRun(models.Model):
     """One pass of a pipeline over a document; a reprocess makes a new run."""
 
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="runs")
-    pipeline = models.CharField(max_length=16, choices=Pipeline.choices)
-    options = models.JSONField(default=dict, blank=True)
-    backend = models.CharField(max_length=16)
-    precision = models.CharField(max_length=8)  # in force: f32 or bf16 (auto resolved)
-    text_models = models.CharField(max_length=32, choices=TEXT_MODEL_CHOICES)
-    engine_info = models.JSONField(
-        default=dict, blank=True, help_text="Model names and library versions, from the worker."
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="runs", verbose_name=_("document")
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    pages_total = models.PositiveIntegerField()
-    pages_done = models.PositiveIntegerField(default=0)
-    pages_failed = models.PositiveIntegerField(default=0)
+    pipeline = models.CharField(_("pipeline"), max_length=16, choices=Pipeline.choices)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    backend = models.CharField(_("backend"), max_length=16)
+    precision = models.CharField(
+        _("precision"), max_length=8
+    )  # in force: f32 or bf16 (auto resolved)
+    text_models = models.CharField(_("text models"), max_length=32, choices=TEXT_MODEL_CHOICES)
+    engine_info = models.JSONField(
+        _("engine info"),
+        default=dict,
+        blank=True,
+        help_text=_("Model names and library versions, from the worker."),
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    pages_total = models.PositiveIntegerField(_("pages total"))
+    pages_done = models.PositiveIntegerField(_("pages done"), default=0)
+    pages_failed = models.PositiveIntegerField(_("pages failed"), default=0)
     attempt = models.PositiveIntegerField(
-        default=1, help_text="1 for the upload, +1 per reprocess."
+        _("attempt"), default=1, help_text=_("1 for the upload, +1 per reprocess.")
     )
     priority = models.BooleanField(
+        _("priority"),
         default=False,
-        help_text="Read ahead of other pages (a request waiting on /ocr or /layout-parsing).",
+        help_text=_("Read ahead of other pages (a request waiting on /ocr or /layout-parsing)."),
     )
-    error = models.TextField(blank=True)
-    queued_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    ocr_seconds = models.FloatField(default=0, help_text="Sum of the engine's time per page.")
+    error = models.TextField(_("error"), blank=True)
+    queued_at = models.DateTimeField(_("queued at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    ocr_seconds = models.FloatField(
+        _("ocr seconds"), default=0, help_text=_("Sum of the engine's time per page.")
+    )
 
     class Meta:
+        verbose_name = _("OCR run")
+        verbose_name_plural = _("OCR runs")
         ordering = ["-queued_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.document} run {self.attempt}"
+        return gettext("%(document)s run %(attempt)d") % {
+            "document": self.document,
+            "attempt": self.attempt,
+        }
 
     @property
     def duration(self) -> float | None:
@@ -192,46 +240,61 @@ class OcrRun(models.Model):
 
 
 class Page(models.Model):
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="pages")
-    number = models.PositiveIntegerField(help_text="1-based.")
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, related_name="pages", verbose_name=_("document")
+    )
+    number = models.PositiveIntegerField(_("number"), help_text=_("1-based."))
     run = models.ForeignKey(
         OcrRun,
         null=True,
         on_delete=models.SET_NULL,
         related_name="pages",
-        help_text="The run this page belongs to now.",
+        help_text=_("The run this page belongs to now."),
+        verbose_name=_("run"),
     )
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
-    error = models.TextField(blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    error = models.TextField(_("error"), blank=True)
     # The queue message that may work on this page: a redelivered message with this token may
     # re-claim a page left running by a killed worker; any other message is void.
-    token = models.UUIDField(default=uuid.uuid4)
-    attempts = models.PositiveIntegerField(default=0, help_text="Claims by a worker in this run.")
+    token = models.UUIDField(_("token"), default=uuid.uuid4)
+    attempts = models.PositiveIntegerField(
+        _("attempts"), default=0, help_text=_("Claims by a worker in this run.")
+    )
     # The message (page id:token) whose task took the page: a worker reads the page the queue's
     # turn order chooses, not always its message's own (selectors.next_page).
-    claimed_with = models.CharField(max_length=80, blank=True)
-    enqueued_at = models.DateTimeField(null=True, blank=True)
-    claimed_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    claimed_with = models.CharField(_("claimed with"), max_length=80, blank=True)
+    enqueued_at = models.DateTimeField(_("enqueued at"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     # The rendered page the engine read (PNG), and its size; the engine's flattened page instead
     # where it flattened it (use_doc_unwarping), since the boxes refer to that one.
-    image = models.FileField(upload_to=page_image_path, max_length=300, blank=True)
+    image = models.FileField(_("image"), upload_to=page_image_path, max_length=300, blank=True)
     flattened = models.BooleanField(
-        default=False, help_text="The image is the page as the engine flattened it."
+        _("flattened"),
+        default=False,
+        help_text=_("The image is the page as the engine flattened it."),
     )
-    width = models.PositiveIntegerField(null=True, blank=True)
-    height = models.PositiveIntegerField(null=True, blank=True)
-    dpi = models.PositiveIntegerField(null=True, blank=True, help_text="PDF pages only.")
+    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
+    dpi = models.PositiveIntegerField(
+        _("dpi"), null=True, blank=True, help_text=_("PDF pages only.")
+    )
     # What the engine saw after orientation correction: boxes are in these coordinates.
-    ocr_width = models.PositiveIntegerField(null=True, blank=True)
-    ocr_height = models.PositiveIntegerField(null=True, blank=True)
-    angle = models.PositiveSmallIntegerField(default=0)
-    markdown = models.TextField(blank=True)
-    raw = models.JSONField(null=True, blank=True, help_text="PaddleOCR's page result.")
-    timings = models.JSONField(default=dict, blank=True, help_text="Seconds per phase.")
-    reviewed = models.BooleanField(default=False)
+    ocr_width = models.PositiveIntegerField(_("ocr width"), null=True, blank=True)
+    ocr_height = models.PositiveIntegerField(_("ocr height"), null=True, blank=True)
+    angle = models.PositiveSmallIntegerField(_("angle"), default=0)
+    markdown = models.TextField(_("markdown"), blank=True)
+    raw = models.JSONField(_("raw"), null=True, blank=True, help_text=_("PaddleOCR's page result."))
+    timings = models.JSONField(
+        _("timings"), default=dict, blank=True, help_text=_("Seconds per phase.")
+    )
+    reviewed = models.BooleanField(_("reviewed"), default=False)
 
     class Meta:
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
         ordering = ["document", "number"]
         constraints = [
             models.UniqueConstraint(fields=["document", "number"], name="page_number_unique")
@@ -239,21 +302,28 @@ class Page(models.Model):
         indexes = [models.Index(fields=["status", "enqueued_at"])]
 
     def __str__(self) -> str:
-        return f"{self.document} p.{self.number}"
+        return gettext("%(document)s p.%(number)d") % {
+            "document": self.document,
+            "number": self.number,
+        }
 
 
 class Block(models.Model):
     """A layout region in reading order (title, text, table, figure, ...)."""
 
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="blocks")
-    order = models.PositiveIntegerField()
-    label = models.CharField(max_length=40)
-    box = models.JSONField(help_text="[x0, y0, x1, y1]")
-    polygon = models.JSONField(default=list)
-    content = models.TextField(blank=True)
-    corrected_content = models.TextField(null=True, blank=True)
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="blocks", verbose_name=_("page")
+    )
+    order = models.PositiveIntegerField(_("order"))
+    label = models.CharField(_("label"), max_length=40)
+    box = models.JSONField(_("box"), help_text=_("[x0, y0, x1, y1]"))
+    polygon = models.JSONField(_("polygon"), default=list)
+    content = models.TextField(_("content"), blank=True)
+    corrected_content = models.TextField(_("corrected content"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("block")
+        verbose_name_plural = _("blocks")
         ordering = ["page", "order"]
 
     def __str__(self) -> str:
@@ -265,20 +335,29 @@ class Block(models.Model):
 
 
 class Line(models.Model):
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="lines")
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="lines", verbose_name=_("page")
+    )
     # The layout block the line lies in (geometry.owners), decided when the results are saved;
     # null outside every block, and for the text-only pipeline, which has no blocks.
     block = models.ForeignKey(
-        Block, null=True, blank=True, on_delete=models.SET_NULL, related_name="lines"
+        Block,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lines",
+        verbose_name=_("block"),
     )
-    order = models.PositiveIntegerField()
-    text = models.TextField()
-    corrected_text = models.TextField(null=True, blank=True)
-    score = models.FloatField()
-    box = models.JSONField(help_text="[x0, y0, x1, y1]")
-    polygon = models.JSONField(default=list)
+    order = models.PositiveIntegerField(_("order"))
+    text = models.TextField(_("text"))
+    corrected_text = models.TextField(_("corrected text"), null=True, blank=True)
+    score = models.FloatField(_("score"))
+    box = models.JSONField(_("box"), help_text=_("[x0, y0, x1, y1]"))
+    polygon = models.JSONField(_("polygon"), default=list)
 
     class Meta:
+        verbose_name = _("line")
+        verbose_name_plural = _("lines")
         ordering = ["page", "order"]
 
     def __str__(self) -> str:
@@ -290,36 +369,49 @@ class Line(models.Model):
 
 
 class Table(models.Model):
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="tables")
-    block = models.OneToOneField(
-        Block, null=True, blank=True, on_delete=models.CASCADE, related_name="table"
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="tables", verbose_name=_("page")
     )
-    order = models.PositiveIntegerField()
-    html = models.TextField()
-    box = models.JSONField(help_text="[x0, y0, x1, y1]")
+    block = models.OneToOneField(
+        Block,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="table",
+        verbose_name=_("block"),
+    )
+    order = models.PositiveIntegerField(_("order"))
+    html = models.TextField(_("html"))
+    box = models.JSONField(_("box"), help_text=_("[x0, y0, x1, y1]"))
 
     class Meta:
+        verbose_name = _("table")
+        verbose_name_plural = _("tables")
         ordering = ["page", "order"]
 
     def __str__(self) -> str:
-        return f"table #{self.order}"
+        return gettext("table #%(order)d") % {"order": self.order}
 
 
 class TableCell(models.Model):
-    table = models.ForeignKey(Table, on_delete=models.CASCADE, related_name="cells")
-    row = models.PositiveIntegerField()
-    col = models.PositiveIntegerField()
-    rowspan = models.PositiveIntegerField(default=1)
-    colspan = models.PositiveIntegerField(default=1)
-    text = models.TextField(blank=True)
-    corrected_text = models.TextField(null=True, blank=True)
-    box = models.JSONField(null=True, blank=True)
+    table = models.ForeignKey(
+        Table, on_delete=models.CASCADE, related_name="cells", verbose_name=_("table")
+    )
+    row = models.PositiveIntegerField(_("row"))
+    col = models.PositiveIntegerField(_("col"))
+    rowspan = models.PositiveIntegerField(_("rowspan"), default=1)
+    colspan = models.PositiveIntegerField(_("colspan"), default=1)
+    text = models.TextField(_("text"), blank=True)
+    corrected_text = models.TextField(_("corrected text"), null=True, blank=True)
+    box = models.JSONField(_("box"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("table cell")
+        verbose_name_plural = _("table cells")
         ordering = ["table", "row", "col"]
 
     def __str__(self) -> str:
-        return f"r{self.row}c{self.col}"
+        return gettext("r%(row)dc%(col)d") % {"row": self.row, "col": self.col}
 
     @property
     def effective_text(self) -> str:
@@ -336,63 +428,92 @@ class Correction(models.Model):
     """
 
     class Kind(models.TextChoices):
-        LINE = "line", "line"
-        BLOCK = "block", "block"
-        CELL = "cell", "table cell"
+        LINE = "line", _("line")
+        BLOCK = "block", _("block")
+        CELL = "cell", _("table cell")
 
     class State(models.TextChoices):
-        APPLIED = "applied", "in force"
-        HISTORY = "history", "replaced by a later edit"
-        UNPLACED = "unplaced", "not placed on the new run"
-        DROPPED = "dropped", "dropped by staff"
+        APPLIED = "applied", _("in force")
+        HISTORY = "history", _("replaced by a later edit")
+        UNPLACED = "unplaced", _("not placed on the new run")
+        DROPPED = "dropped", _("dropped by staff")
 
-    page = models.ForeignKey(Page, on_delete=models.CASCADE, related_name="corrections")
-    kind = models.CharField(max_length=8, choices=Kind.choices)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.APPLIED)
+    page = models.ForeignKey(
+        Page, on_delete=models.CASCADE, related_name="corrections", verbose_name=_("page")
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.APPLIED
+    )
     # The result it sits on now (null once that result is replaced and it was not placed).
     line = models.ForeignKey(
-        Line, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+        Line,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+        verbose_name=_("line"),
     )
     block = models.ForeignKey(
-        Block, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+        Block,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+        verbose_name=_("block"),
     )
     cell = models.ForeignKey(
-        TableCell, null=True, blank=True, on_delete=models.SET_NULL, related_name="corrections"
+        TableCell,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="corrections",
+        verbose_name=_("cell"),
     )
     run = models.ForeignKey(
         OcrRun,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
-        help_text="The run whose result it sits on (the last one that tried to place it).",
+        help_text=_("The run whose result it sits on (the last one that tried to place it)."),
+        verbose_name=_("run"),
     )
     # Where the result was: [x0, y0, x1, y1] as fractions of the page the engine read, with the
     # page's turn then (boxes of differently turned pages are not compared). A cell without a
     # box of its own has its table's box and its row and column.
-    place = models.JSONField(help_text="[x0, y0, x1, y1], fractions of the page")
-    angle = models.PositiveSmallIntegerField(default=0)
-    row = models.PositiveIntegerField(null=True, blank=True)
-    col = models.PositiveIntegerField(null=True, blank=True)
-    own_box = models.BooleanField(default=True)
-    engine_text = models.TextField(blank=True, help_text="What the engine read there.")
-    before = models.TextField(blank=True, help_text="The text before this edit.")
-    after = models.TextField(blank=True, help_text="The text after it.")
+    place = models.JSONField(_("place"), help_text=_("[x0, y0, x1, y1], fractions of the page"))
+    angle = models.PositiveSmallIntegerField(_("angle"), default=0)
+    row = models.PositiveIntegerField(_("row"), null=True, blank=True)
+    col = models.PositiveIntegerField(_("col"), null=True, blank=True)
+    own_box = models.BooleanField(_("own box"), default=True)
+    engine_text = models.TextField(
+        _("engine text"), blank=True, help_text=_("What the engine read there.")
+    )
+    before = models.TextField(_("before"), blank=True, help_text=_("The text before this edit."))
+    after = models.TextField(_("after"), blank=True, help_text=_("The text after it."))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="corrections",
+        verbose_name=_("user"),
     )
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
         ordering = ["page", "-created_at", "-id"]
         indexes = [models.Index(fields=["page", "state"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} on {self.page}: {self.after[:40]!r}"
+        return gettext("%(kind)s on %(page)s: %(text)r") % {
+            "kind": self.get_kind_display(),
+            "page": self.page,
+            "text": self.after[:40],
+        }
 
 
 class IntakeFolder(models.Model):
@@ -400,52 +521,74 @@ class IntakeFolder(models.Model):
     results can be written back to an output folder (documents/intake/)."""
 
     class WriteWhen(models.TextChoices):
-        DONE = "done", "when OCR is done"
-        REVIEWED = "reviewed", "once the document is marked reviewed"
+        DONE = "done", _("when OCR is done")
+        REVIEWED = "reviewed", _("once the document is marked reviewed")
 
     path = models.CharField(
+        _("path"),
         max_length=500,
         unique=True,
-        help_text="Absolute path on the server that runs `serve` (a Windows folder seen from "
-        "WSL2: /mnt/c/...). Files taken move to done/ in it, or to failed/ with a .error.txt "
-        "saying why.",
+        help_text=_(
+            "Absolute path on the server that runs `serve` (a Windows folder seen from "
+            "WSL2: /mnt/c/...). Files taken move to done/ in it, or to failed/ with a .error.txt "
+            "saying why."
+        ),
     )
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_folders"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="intake_folders",
+        verbose_name=_("owner"),
     )
     owner_subfolders = models.BooleanField(
+        _("owner subfolders"),
         default=False,
-        help_text="Files in <path>/<username>/ belong to that user; files in <path> itself to "
-        "the owner.",
+        help_text=_(
+            "Files in <path>/<username>/ belong to that user; files in <path> itself to the owner."
+        ),
     )
     pipeline = models.CharField(
+        _("pipeline"),
         max_length=16,
         choices=Pipeline.choices,
         blank=True,
-        help_text="Blank: the runtime settings' default.",
+        help_text=_("Blank: the runtime settings' default."),
     )
     options = models.JSONField(
-        default=dict, blank=True, help_text='Pipeline flags, e.g. {"use_seal_recognition": true}.'
+        _("options"),
+        default=dict,
+        blank=True,
+        help_text=_('Pipeline flags, e.g. {"use_seal_recognition": true}.'),
     )
     output_path = models.CharField(
+        _("output path"),
         max_length=500,
         blank=True,
-        help_text="Where the results are written, under each original's name (blank: nowhere).",
+        help_text=_("Where the results are written, under each original's name (blank: nowhere)."),
     )
     output_formats = models.JSONField(
-        default=list, blank=True, help_text='Export formats written, e.g. ["pdf", "txt"].'
+        _("output formats"),
+        default=list,
+        blank=True,
+        help_text=_('Export formats written, e.g. ["pdf", "txt"].'),
     )
-    write_when = models.CharField(max_length=10, choices=WriteWhen.choices, default=WriteWhen.DONE)
-    enabled = models.BooleanField(default=True)
+    write_when = models.CharField(
+        _("write when"), max_length=10, choices=WriteWhen.choices, default=WriteWhen.DONE
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
     # What the watcher (manage.py watch_folders) last saw, for the admin and /api/status/.
-    scanned_at = models.DateTimeField(null=True, blank=True)
+    scanned_at = models.DateTimeField(_("scanned at"), null=True, blank=True)
     files_waiting = models.PositiveIntegerField(
-        default=0, help_text="Files seen and not taken yet (still being written, or held back)."
+        _("files waiting"),
+        default=0,
+        help_text=_("Files seen and not taken yet (still being written, or held back)."),
     )
-    last_error = models.TextField(blank=True)
-    last_error_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
 
     class Meta:
+        verbose_name = _("intake folder")
+        verbose_name_plural = _("intake folders")
         ordering = ["path"]
 
     def __str__(self) -> str:
@@ -456,34 +599,49 @@ class IntakeFile(models.Model):
     """A file taken from an intake folder: what became of it and where the original is now."""
 
     class State(models.TextChoices):
-        INGESTED = "ingested", "became a document"
-        DUPLICATE = "duplicate", "same content as an earlier file"
-        FAILED = "failed", "refused"
+        INGESTED = "ingested", _("became a document")
+        DUPLICATE = "duplicate", _("same content as an earlier file")
+        FAILED = "failed", _("refused")
 
-    folder = models.ForeignKey(IntakeFolder, on_delete=models.CASCADE, related_name="files")
-    name = models.CharField(
-        max_length=500, help_text="Where it was found, relative to the folder: alice/scan.pdf"
+    folder = models.ForeignKey(
+        IntakeFolder, on_delete=models.CASCADE, related_name="files", verbose_name=_("folder")
     )
-    sha256 = models.CharField(max_length=64)
-    state = models.CharField(max_length=10, choices=State.choices)
+    name = models.CharField(
+        _("name"),
+        max_length=500,
+        help_text=_("Where it was found, relative to the folder: alice/scan.pdf"),
+    )
+    sha256 = models.CharField(_("sha256"), max_length=64)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices)
     # The document it became (or, for a duplicate, the earlier file's); deleting the document
     # forgets the file, so the same content dropped again is read again.
     document = models.ForeignKey(
-        Document, null=True, blank=True, on_delete=models.CASCADE, related_name="intake_files"
+        Document,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="intake_files",
+        verbose_name=_("document"),
     )
     moved_to = models.CharField(
+        _("moved to"),
         max_length=500,
         blank=True,
-        help_text="Where the original is now, relative to the folder (blank: not moved yet).",
+        help_text=_("Where the original is now, relative to the folder (blank: not moved yet)."),
     )
-    error = models.TextField(blank=True, help_text="Why it was refused.")
+    error = models.TextField(_("error"), blank=True, help_text=_("Why it was refused."))
     written_at = models.DateTimeField(
-        null=True, blank=True, help_text="When its results were last written to the output."
+        _("written at"),
+        null=True,
+        blank=True,
+        help_text=_("When its results were last written to the output."),
     )
-    write_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    write_error = models.TextField(_("write error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("intake file")
+        verbose_name_plural = _("intake files")
         ordering = ["-created_at", "-id"]
         constraints = [
             # The same content is read once per folder, whatever its name.
@@ -499,9 +657,9 @@ class IntakeFile(models.Model):
 
 
 class WebhookEvent(models.TextChoices):
-    DONE = "done", "OCR done"
-    FAILED = "failed", "OCR failed"
-    REVIEWED = "reviewed", "marked reviewed"
+    DONE = "done", _("OCR done")
+    FAILED = "failed", _("OCR failed")
+    REVIEWED = "reviewed", _("marked reviewed")
 
 
 def all_webhook_events() -> list[str]:
@@ -513,19 +671,24 @@ class Webhook(models.Model):
     own, or an intake folder's, for the documents made from its files."""
 
     url = models.URLField(
+        _("url"),
         max_length=500,
         validators=[URLValidator(schemes=["http", "https"])],
-        help_text="Called with POST and a signed JSON body; http or https.",
+        help_text=_("Called with POST and a signed JSON body; http or https."),
     )
     secret = models.CharField(
+        _("secret"),
         max_length=100,
         blank=True,
-        help_text="Shared with the receiver, which checks the signature with it; left blank, "
-        "one is generated.",
+        help_text=_(
+            "Shared with the receiver, which checks the signature with it; left blank, "
+            "one is generated."
+        ),
     )
     events = models.JSONField(
+        _("events"),
         default=all_webhook_events,
-        help_text='Which of "done", "failed", "reviewed" are sent.',
+        help_text=_('Which of "done", "failed", "reviewed" are sent.'),
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -533,7 +696,8 @@ class Webhook(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="webhooks",
-        help_text="A user's hook: called for the documents this user owns.",
+        help_text=_("A user's hook: called for the documents this user owns."),
+        verbose_name=_("owner"),
     )
     folder = models.ForeignKey(
         IntakeFolder,
@@ -541,20 +705,24 @@ class Webhook(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="webhooks",
-        help_text="An intake folder's hook: called for the documents made from its files.",
+        help_text=_("An intake folder's hook: called for the documents made from its files."),
+        verbose_name=_("folder"),
     )
-    active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
+        verbose_name = _("webhook")
+        verbose_name_plural = _("webhooks")
         ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(owner__isnull=False, folder__isnull=True)
                 | models.Q(owner__isnull=True, folder__isnull=False),
                 name="webhook_owner_or_folder",
-                violation_error_message="A webhook belongs to a user or to an intake folder: "
-                "set exactly one of them.",
+                violation_error_message=_(
+                    "A webhook belongs to a user or to an intake folder: set exactly one of them."
+                ),
             )
         ]
 
@@ -572,37 +740,59 @@ class WebhookDelivery(models.Model):
     outbox), then sent and retried by webhooks.deliver_due until it is delivered or given up."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "waiting to be sent"
-        DELIVERED = "delivered", "delivered"
-        GIVEN_UP = "given_up", "given up"
+        PENDING = "pending", _("waiting to be sent")
+        DELIVERED = "delivered", _("delivered")
+        GIVEN_UP = "given_up", _("given up")
 
     uid = models.UUIDField(
-        default=uuid.uuid4, unique=True, editable=False, help_text="Sent as `delivery`."
+        _("uid"),
+        default=uuid.uuid4,
+        unique=True,
+        editable=False,
+        help_text=_("Sent as `delivery`."),
     )
-    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.CharField(max_length=10, choices=WebhookEvent.choices)
+    webhook = models.ForeignKey(
+        Webhook, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("webhook")
+    )
+    event = models.CharField(_("event"), max_length=10, choices=WebhookEvent.choices)
     # The document may be deleted before its delivery is sent: the payload keeps its id.
     document = models.ForeignKey(
-        Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Document,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("document"),
     )
-    payload = models.JSONField(help_text="The body sent, as it was when the event happened.")
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
+    payload = models.JSONField(
+        _("payload"), help_text=_("The body sent, as it was when the event happened.")
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_try_at = models.DateTimeField(
-        null=True, blank=True, help_text="When it is sent next (pending deliveries only)."
+        _("next try at"),
+        null=True,
+        blank=True,
+        help_text=_("When it is sent next (pending deliveries only)."),
     )
-    last_try_at = models.DateTimeField(null=True, blank=True)
+    last_try_at = models.DateTimeField(_("last try at"), null=True, blank=True)
     last_status = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="The receiver's HTTP status at the last try."
+        _("last status"),
+        null=True,
+        blank=True,
+        help_text=_("The receiver's HTTP status at the last try."),
     )
-    last_error = models.TextField(blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
 
     class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "webhook deliveries"
         indexes = [models.Index(fields=["state", "next_try_at"])]
 
     def __str__(self) -> str:
-        return f"{self.event} to {self.webhook}"
+        return gettext("%(event)s to %(url)s") % {"event": self.event, "url": self.webhook}

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import queue
 from .errors import ApplicationError
@@ -55,19 +56,24 @@ def read_now(
             queued = document.status == Status.QUEUED
             if waited > NO_WORKER_AFTER_S and queued and not queue.live_clusters():
                 raise ApplicationError(
-                    "no OCR worker is running: ask an administrator",
+                    gettext("no OCR worker is running: ask an administrator"),
                     code="no_workers",
                     status=503,
                 )
             if waited > settings.SYNC_OCR_WAIT_S:
                 later = (
-                    "it stays in your documents, where its pages will be read"
+                    gettext(
+                        "the OCR queue did not finish the file within %(seconds)d s: it stays "
+                        "in your documents, where its pages will be read"
+                    )
                     if keep
-                    else "try again later, or upload it as a document"
+                    else gettext(
+                        "the OCR queue did not finish the file within %(seconds)d s: try again "
+                        "later, or upload it as a document"
+                    )
                 )
                 raise ApplicationError(
-                    f"the OCR queue did not finish the file within {settings.SYNC_OCR_WAIT_S} s:"
-                    f" {later}",
+                    later % {"seconds": settings.SYNC_OCR_WAIT_S},
                     code="timeout",
                     status=504,
                 )
@@ -77,7 +83,8 @@ def read_now(
         for page in pages:
             if page.status != Status.DONE:
                 raise ApplicationError(
-                    f"page {page.number} could not be read: {page.error or page.status}",
+                    gettext("page %(number)d could not be read: %(reason)s")
+                    % {"number": page.number, "reason": page.error or page.get_status_display()},
                     code="ocr_failed",
                     status=422,
                 )

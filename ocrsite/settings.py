@@ -10,6 +10,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -107,10 +108,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "documents.body_limit.BodyLimitMiddleware",  # before anything reads the body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from the request's Accept-Language (the app sends en or zh-Hans).
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body, after the language its refusal is written in is known.
+    "documents.body_limit.BodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -160,8 +163,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
+# Messages, the admin and validation errors in English or Simplified Chinese. Without a
+# request (commands, the workers, the committed OpenAPI schema) they are in LANGUAGE_CODE.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
+# The catalogue (make messages): takes precedence over Django's own for the same message.
+LOCALE_PATHS = [BASE_DIR / "documents" / "locale"]
 TIME_ZONE = env("OCRSITE_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -274,7 +281,7 @@ Q_CLUSTER = {
     "save_limit": 1000,
     "catch_up": False,
     "poll": 0.2,
-    "label": "Queue",
+    "label": _("Queue"),  # the admin's section for django-q2's pages
 }
 if REDIS_URL := os.environ.get("REDIS_URL"):
     Q_CLUSTER["redis"] = REDIS_URL

@@ -51,6 +51,16 @@ def _use_queue(name: str) -> None:
     Conf.Q_STAT = f"django_q:{name}:cluster"
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after() -> Iterator[None]:
+    """Back to the default language after each test: the test client runs requests in the
+    test's thread, where LocaleMiddleware leaves the last request's language active."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -35,12 +36,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         # An unexpected exception: logged with its traceback, answered without internals.
         logger.exception("unhandled error in %s", context.get("view"), exc_info=exc)
         return Response(
-            error_body("server_error", "Something went wrong on the server; it was logged."),
+            error_body(
+                "server_error", gettext("Something went wrong on the server; it was logged.")
+            ),
             status=status.HTTP_500_INTERNAL_SERVER_ERROR,
         )
     if isinstance(exc, exceptions.ValidationError):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
-        message = _first_message(fields) or "Invalid input."
+        message = _first_message(fields) or gettext("Invalid input.")
         body = error_body("invalid", message)
         body["error"]["fields"] = fields
     else:
@@ -57,7 +60,9 @@ def _first_message(detail: Any) -> str | None:
         for name, value in detail.items():
             message = _first_message(value)
             if message:
-                return message if name == "non_field_errors" else f"{name}: {message}"
+                if name == "non_field_errors":
+                    return message
+                return gettext("%(field)s: %(message)s") % {"field": name, "message": message}
     elif isinstance(detail, list):
         for value in detail:
             message = _first_message(value)

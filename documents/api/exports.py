@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext, ngettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -59,11 +60,18 @@ class ExportManyQuerySerializer(serializers.Serializer):
     def validate_ids(self, value: str) -> list[int]:
         items = _comma_list(value)
         if not items or not all(item.isdigit() for item in items):
-            raise serializers.ValidationError("Give document ids as numbers separated by commas.")
+            raise serializers.ValidationError(
+                gettext("Give document ids as numbers separated by commas.")
+            )
         ids = list(dict.fromkeys(int(item) for item in items))
         if len(ids) > MAX_DOCUMENTS_PER_ZIP:
             raise serializers.ValidationError(
-                f"At most {MAX_DOCUMENTS_PER_ZIP} documents per export."
+                ngettext(
+                    "At most %(count)d document per export.",
+                    "At most %(count)d documents per export.",
+                    MAX_DOCUMENTS_PER_ZIP,
+                )
+                % {"count": MAX_DOCUMENTS_PER_ZIP}
             )
         return ids
 
@@ -72,8 +80,11 @@ class ExportManyQuerySerializer(serializers.Serializer):
         unknown = [f for f in formats if f not in FORMATS]
         if not formats or unknown:
             raise serializers.ValidationError(
-                f"Unknown format {', '.join(unknown) or '(none)'}; choose from "
-                f"{', '.join(FORMATS)}."
+                gettext("Unknown format %(unknown)s; choose from %(formats)s.")
+                % {
+                    "unknown": ", ".join(unknown) or gettext("(none)"),
+                    "formats": ", ".join(FORMATS),
+                }
             )
         return formats
 
@@ -125,7 +136,9 @@ class DocumentExportManyApi(APIView):
         found = document_visible(user=request.user).in_bulk(ids)
         if missing := [i for i in ids if i not in found]:
             raise ApplicationError(
-                f"Document {missing[0]} not found.", code="not_found", status=404
+                gettext("Document %(id)d not found.") % {"id": missing[0]},
+                code="not_found",
+                status=404,
             )
         try:
             return zip_download([found[pk] for pk in ids], formats)

@@ -42,6 +42,8 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files import File
 from django.core.files.base import ContentFile
+from django.http import HttpRequest, HttpResponseBase
+from django.utils import translation
 from drf_spectacular.utils import (
     OpenApiResponse,
     PolymorphicProxySerializer,
@@ -471,6 +473,13 @@ class ServingApi(APIView):
     parser_classes = [JSONParser]
     endpoint: Endpoint
     _log_id: str | None = None
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """In English whatever Accept-Language says: PaddleX clients (and the original /ocr's)
+        are programs that read errorMsg and error.message as PaddleX and the old service wrote
+        them."""
+        with translation.override("en"):
+            return super().dispatch(request, *args, **kwargs)
 
     def perform_authentication(self, request: Request) -> None:
         """Deferred to the first use of request.user, after the body is read: /ocr answers a

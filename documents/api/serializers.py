@@ -10,6 +10,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -46,7 +48,7 @@ class OptionsField(serializers.JSONField):
         # binary=True parses a string; an object in a JSON body arrives parsed already.
         value = data if isinstance(data, dict) else super().to_internal_value(data)
         if not isinstance(value, dict):
-            raise serializers.ValidationError("options must be a JSON object")
+            raise serializers.ValidationError(gettext("options must be a JSON object"))
         return value
 
 
@@ -86,7 +88,9 @@ class DateOrDateTimeField(serializers.Field):
         except ValueError:
             value = None
         if value is None:
-            raise serializers.ValidationError("use a date (2025-03-01) or an ISO date and time")
+            raise serializers.ValidationError(
+                gettext("use a date (2025-03-01) or an ISO date and time")
+            )
         if isinstance(value, datetime.datetime) and timezone.is_naive(value):
             value = timezone.make_aware(value)
         return value
@@ -451,7 +455,7 @@ class WebhookInputSerializer(serializers.Serializer):
         validators=[
             URLValidator(
                 schemes=["http", "https"],
-                message="use an http or https URL with a host, e.g. https://example.org/hook",
+                message=_("use an http or https URL with a host, e.g. https://example.org/hook"),
             )
         ],
         help_text="Called with POST and a signed JSON body.",

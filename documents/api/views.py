@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
@@ -45,7 +46,7 @@ def _detail(request: Request, pk: int) -> Response:
     try:
         document = selectors.document_get(user=request.user, pk=pk)
     except Document.DoesNotExist:
-        raise ApplicationError("Not found.", code="not_found", status=404) from None
+        raise ApplicationError(gettext("Not found."), code="not_found", status=404) from None
     return Response(s.DocumentDetailSerializer(document).data)
 
 
@@ -112,7 +113,7 @@ class DocumentListApi(APIView):
         if not created:
             first = rejected[0]
             raise ApplicationError(
-                first["message"] if len(rejected) == 1 else "No file was accepted.",
+                first["message"] if len(rejected) == 1 else gettext("No file was accepted."),
                 code=first["code"],
                 status=413 if all(r["code"] == "too_large" for r in rejected) else 400,
                 extra={"files": rejected},
@@ -200,7 +201,7 @@ def _page(request: Request, pk: int, number: int) -> Page:
     try:
         return selectors.page_get(user=request.user, document_pk=pk, number=number)
     except Page.DoesNotExist:
-        raise ApplicationError("Not found.", code="not_found", status=404) from None
+        raise ApplicationError(gettext("Not found."), code="not_found", status=404) from None
 
 
 class PageDetailApi(APIView):
@@ -224,7 +225,7 @@ class PageImageApi(APIView):
         page = _page(request, pk, number)
         if not page.image:
             raise ApplicationError(
-                "The page has not been rendered yet.", code="not_rendered", status=404
+                gettext("The page has not been rendered yet."), code="not_rendered", status=404
             )
         return _file(page.image, "image/png")
 
@@ -249,7 +250,7 @@ def _file(field: object, content_type: str, *, attachment: str | None = None) ->
         handle = field.open("rb")  # type: ignore[attr-defined]
     except FileNotFoundError:
         raise ApplicationError(
-            "The file is missing from storage; ask an administrator.",
+            gettext("The file is missing from storage; ask an administrator."),
             code="file_missing",
             status=410,
         ) from None
@@ -347,7 +348,8 @@ class CorrectionReapplyApi(APIView):
         )
         if target is None:
             raise ApplicationError(
-                f"No {correction.get_kind_display()} {data.validated_data['target']} to put it on.",
+                gettext("No %(kind)s %(id)d to put it on.")
+                % {"kind": correction.get_kind_display(), "id": data.validated_data["target"]},
                 code="no_target",
                 status=400,
             )

@@ -1,8 +1,9 @@
 """Exports of a document's corrected OCR results in the formats staff use.
 
 `FORMATS` maps a format name to (content type, file extension, writer); a writer turns an
-`ExportDocument` (document.py) into the file's bytes. Nothing here imports Django: the views
-and `from_models` build the `ExportDocument` from the database.
+`ExportDocument` (document.py) into the file's bytes. Nothing here reads the database: the views
+and `from_models` build the `ExportDocument` from it. The notices a file carries (an incomplete
+export, a page not processed yet) are in the request's language, through Django's gettext.
 """
 
 from __future__ import annotations

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 
 import docx
+from django.utils.translation import gettext
 from docx.document import Document as WordDocument
 
 from documents.exports.document import ExportDocument, ExportTable
@@ -29,14 +30,15 @@ def _add_table(word: WordDocument, table: ExportTable) -> None:
 def write_docx(doc: ExportDocument) -> bytes:
     word = docx.Document()
     word.core_properties.title = xml_safe(doc.name)
-    word.core_properties.comments = "Exported by ocrsite from the corrected OCR text."
+    word.core_properties.comments = gettext("Exported by ocrsite from the corrected OCR text.")
     if notice := incomplete_notice(doc):
         word.add_paragraph().add_run(notice).italic = True
     for index, page in enumerate(doc.pages):
         if index:
             word.add_page_break()
         if not page.done:
-            word.add_paragraph().add_run(f"Page {page.number}: not processed yet.").italic = True
+            missing = gettext("Page %(number)d: not processed yet.") % {"number": page.number}
+            word.add_paragraph().add_run(missing).italic = True
             continue
         for item in page_items(page):
             match item:

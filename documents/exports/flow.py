@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import ngettext
+
 from documents.exports.document import ExportDocument, ExportPage, ExportTable
 
 # PP-StructureV3 layout labels that start a section.
@@ -56,10 +58,15 @@ def incomplete_notice(doc: ExportDocument) -> str | None:
     """The sentence every format carries when OCR has not finished every page."""
     if doc.complete:
         return None
-    return (
-        f"Incomplete export: OCR has finished {doc.pages_done} of {len(doc.pages)} pages; "
-        "pages not yet processed have no text here."
+    total = len(doc.pages)
+    notice = ngettext(
+        "Incomplete export: OCR has finished %(done)d of %(total)d page; "
+        "pages not yet processed have no text here.",
+        "Incomplete export: OCR has finished %(done)d of %(total)d pages; "
+        "pages not yet processed have no text here.",
+        total,
     )
+    return notice % {"done": doc.pages_done, "total": total}
 
 
 TEXT_ROW_HEADER = ("page", "order", "label", "text")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext
+
 from documents.exports.document import ExportDocument, ExportTable
 from documents.exports.flow import Heading, Paragraph, Table, incomplete_notice, page_items
 from documents.exports.tables import table_grid, table_html
@@ -40,7 +42,8 @@ def write_markdown(doc: ExportDocument) -> bytes:
     if notice := incomplete_notice(doc):
         parts.append(f"> {notice}")
     for page in doc.pages:
-        state = "" if page.done else " (not processed yet)"
+        # Outside an f-string: makemessages does not find gettext calls inside one.
+        state = "" if page.done else " ({})".format(gettext("not processed yet"))
         parts.append(f"<!-- Page {page.number}{state} -->")
         for item in page_items(page):
             match item:

@@ -14,6 +14,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import gettext
 from fontTools.ttLib import TTCollection
 from fpdf import FPDF
 from fpdf.enums import TextMode
@@ -53,8 +54,11 @@ def cjk_font() -> tuple[Path, int]:
         if path.is_file():
             return path, _face_index(path)
     raise ExportError(
-        "No CJK font for the PDF text layer: install the Debian package fonts-noto-cjk "
-        f"or point {FONT_ENV} at a .ttf/.otf/.ttc font with Chinese glyphs."
+        gettext(
+            "No CJK font for the PDF text layer: install the Debian package fonts-noto-cjk "
+            "or point %(variable)s at a .ttf/.otf/.ttc font with Chinese glyphs."
+        )
+        % {"variable": FONT_ENV}
     )
 
 

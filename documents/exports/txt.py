@@ -1,6 +1,10 @@
-"""Plain text in reading order; each page starts with a marker line `=== Page N ===`."""
+"""Plain text in reading order; each page starts with a marker line `=== Page N ===` (the same in
+every language, for scripts that split the file; a page not processed yet says so in the
+request's language)."""
 
 from __future__ import annotations
+
+from django.utils.translation import gettext
 
 from documents.exports.document import ExportDocument, ExportPage
 from documents.exports.flow import Heading, Paragraph, Table, incomplete_notice, page_items
@@ -8,11 +12,10 @@ from documents.exports.tables import table_grid
 
 
 def page_marker(page: ExportPage) -> str:
-    return (
-        f"=== Page {page.number} ==="
-        if page.done
-        else f"=== Page {page.number} (not processed yet) ==="
-    )
+    if page.done:
+        return f"=== Page {page.number} ==="
+    missing = gettext("not processed yet")  # outside the f-string, where makemessages finds it
+    return f"=== Page {page.number} ({missing}) ==="
 
 
 def _page_text(page: ExportPage) -> str:

@@ -9,6 +9,8 @@ from pathlib import Path
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from documents.errors import ApplicationError
 from documents.exports import FORMATS
@@ -19,11 +21,13 @@ from documents.services import uploads
 
 class IntakeFolderForm(forms.ModelForm):
     output_formats = forms.MultipleChoiceField(
+        label=_("output formats"),
         choices=[(name, name) for name in FORMATS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Written to the output folder (pdf: the page images with their text, "
-        "searchable).",
+        help_text=_(
+            "Written to the output folder (pdf: the page images with their text, searchable)."
+        ),
     )
 
     class Meta:
@@ -31,19 +35,26 @@ class IntakeFolderForm(forms.ModelForm):
         fields = "__all__"
 
     def clean_path(self) -> str:
-        path = _absolute(self.cleaned_data["path"], "path")
+        path = _absolute(
+            self.cleaned_data["path"],
+            gettext("the path must be an absolute path, e.g. /mnt/c/Scans"),
+        )
         if not Path(path).is_dir():
-            raise forms.ValidationError(f"{path} is not a folder on this server")
+            raise forms.ValidationError(
+                gettext("%(path)s is not a folder on this server") % {"path": path}
+            )
         for other in IntakeFolder.objects.exclude(pk=self.instance.pk):
             if Path(path).is_relative_to(other.path) or Path(other.path).is_relative_to(path):
                 raise forms.ValidationError(
-                    f"overlaps the intake folder {other.path}: a file would be taken twice"
+                    gettext("overlaps the intake folder %(path)s: a file would be taken twice")
+                    % {"path": other.path}
                 )
         return path
 
     def clean_output_path(self) -> str:
         output = self.cleaned_data["output_path"].strip()
-        return _absolute(output, "output folder") if output else ""
+        refused = gettext("the output folder must be an absolute path, e.g. /mnt/c/Scans")
+        return _absolute(output, refused) if output else ""
 
     def clean(self) -> dict:
         data = super().clean()
@@ -51,11 +62,13 @@ class IntakeFolderForm(forms.ModelForm):
         if path and output and Path(output).is_relative_to(path):
             self.add_error(
                 "output_path",
-                "must be outside the intake folder: results written there would be taken as "
-                "new scans",
+                gettext(
+                    "must be outside the intake folder: results written there would be taken "
+                    "as new scans"
+                ),
             )
         if output and not data.get("output_formats"):
-            self.add_error("output_formats", "choose what to write to the output folder")
+            self.add_error("output_formats", gettext("choose what to write to the output folder"))
         config = runtime_config()
         try:
             uploads.options_validate(
@@ -68,15 +81,16 @@ class IntakeFolderForm(forms.ModelForm):
         return data
 
 
-def _absolute(value: str, what: str) -> str:
-    """The path as given, or a Windows drive path (C:\\Scans) as WSL2 sees it (/mnt/c/Scans)."""
+def _absolute(value: str, refused: str) -> str:
+    """The path as given, or a Windows drive path (C:\\Scans) as WSL2 sees it (/mnt/c/Scans);
+    a relative path is refused with the message `refused`."""
     value = value.strip()
     if drive := re.match(r"([A-Za-z]):[\\/]", value):
         rest = value[3:].replace("\\", "/")
         value = f"/mnt/{drive[1].lower()}/{rest}"
     path = Path(value)
     if not path.is_absolute():
-        raise forms.ValidationError(f"the {what} must be an absolute path, e.g. /mnt/c/Scans")
+        raise forms.ValidationError(refused)
     return str(path)
 
 
@@ -89,10 +103,10 @@ class IntakeFolderAdmin(admin.ModelAdmin):
     search_fields = ["path", "output_path", "owner__username"]
     fieldsets = [
         (None, {"fields": ["path", "owner", "owner_subfolders", "enabled"]}),
-        ("OCR", {"fields": ["pipeline", "options"]}),
-        ("Results", {"fields": ["output_path", "output_formats", "write_when"]}),
+        (_("OCR"), {"fields": ["pipeline", "options"]}),
+        (_("Results"), {"fields": ["output_path", "output_formats", "write_when"]}),
         (
-            "What the watcher last saw",
+            _("What the watcher last saw"),
             {"fields": ["scanned_at", "files_waiting", "last_error", "last_error_at"]},
         ),
     ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Model
+from django.utils.translation import gettext
 
 from documents.carry_forward import Spot, fractions, match
 from documents.errors import ApplicationError
@@ -160,8 +161,8 @@ def correction_reapply(
     _unplaced(correction)
     if MODELS[type(result)] != correction.kind or _page(result).pk != correction.page_id:
         raise ApplicationError(
-            f"A {correction.get_kind_display()} correction goes on a {correction.kind} of "
-            "the same page.",
+            gettext("A %(kind)s correction goes on a %(kind)s of the same page.")
+            % {"kind": correction.get_kind_display()},
             code="wrong_target",
             status=400,
         )
@@ -173,8 +174,11 @@ def correction_reapply(
 def _unplaced(correction: Correction) -> None:
     if correction.state != State.UNPLACED:
         raise ApplicationError(
-            f"This correction is {correction.get_state_display()}; only one not placed on "
-            "the new run can be re-applied or dropped.",
+            gettext(
+                "This correction is %(state)s; only one not placed on the new run can be "
+                "re-applied or dropped."
+            )
+            % {"state": correction.get_state_display()},
             code="not_unplaced",
             status=409,
         )
