@@ -23,6 +23,7 @@ from django.contrib.auth.models import User
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django_q.brokers import get_broker
 from django_q.conf import Conf
 from django_q.models import OrmQ
@@ -47,8 +48,14 @@ def check_waiting(owner: User, pages: int, config: RuntimeConfig) -> None:
     waiting = pages_waiting(user=owner)
     if waiting + pages > config.max_waiting_pages:
         raise ApplicationError(
-            f"you have {waiting} pages waiting to be read; with these {pages} that is over the "
-            f"limit of {config.max_waiting_pages}: try again when some are done",
+            ngettext(
+                "you have %(waiting)d page waiting to be read; with these %(pages)d that is over "
+                "the limit of %(limit)d: try again when some are done",
+                "you have %(waiting)d pages waiting to be read; with these %(pages)d that is over "
+                "the limit of %(limit)d: try again when some are done",
+                waiting,
+            )
+            % {"waiting": waiting, "pages": pages, "limit": config.max_waiting_pages},
             code="too_many_waiting",
             status=429,
         )

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from documents import queue
 from documents.errors import ApplicationError
@@ -39,8 +40,10 @@ def ocr_run_cancel(*, document: Document) -> Document:
     """Stop the document's OCR: waiting pages are dropped, a page being read is discarded."""
     if document.status not in ACTIVE_STATUSES:
         raise ApplicationError(
-            f"The document is {document.status}; only a queued or running document can be "
-            "cancelled.",
+            gettext(
+                "The document is %(status)s; only a queued or running document can be cancelled."
+            )
+            % {"status": str(document.get_status_display()).lower()},
             code="not_active",
             status=409,
         )

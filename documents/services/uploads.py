@@ -11,6 +11,9 @@ from django.contrib.auth.models import User
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
 from documents import queue
 from documents.engine import pages as page_files
@@ -23,13 +26,24 @@ from documents.selectors import models_installed, runtime_config
 
 logger = logging.getLogger(__name__)
 
-_BAD_FILE_CODES = {
-    page_files.EmptyFileError: "empty_file",
-    page_files.UnsupportedFileError: "unsupported_file",
-    page_files.EncryptedFileError: "encrypted_file",
-    page_files.CorruptFileError: "corrupt_file",
-    page_files.TooManyPagesError: "too_many_pages",
-    TooManyPixelsError: "too_many_pixels",
+# The engine speaks English: its refusal of a file is shown in its own words in English, and by
+# its kind in another language (its words would stand in English inside the sentence).
+_BAD_FILES: dict[type[BadImageError], tuple[str, Promise]] = {
+    page_files.EmptyFileError: ("empty_file", _("the file is empty")),
+    page_files.UnsupportedFileError: (
+        "unsupported_file",
+        _("not a supported file type: upload a PDF or an image (PNG, JPEG, TIFF, BMP or WebP)"),
+    ),
+    page_files.EncryptedFileError: (
+        "encrypted_file",
+        _("the PDF is protected by a password: upload it without one"),
+    ),
+    page_files.CorruptFileError: ("corrupt_file", _("the file is damaged and cannot be read")),
+    page_files.TooManyPagesError: (
+        "too_many_pages",
+        _("the file has more pages than one document may have here"),
+    ),
+    TooManyPixelsError: ("too_many_pixels", _("a page is larger than the pixel limit here")),
 }
 
 
@@ -46,8 +60,10 @@ def options_validate(*, pipeline: str, options: dict[str, Any], text_models: str
     if missing:
         commands = "; ".join(dict.fromkeys(how_to_add(m) for m in missing))
         raise ApplicationError(
-            f"the {pipeline} pipeline needs {', '.join(missing)}, which is not installed: "
-            f"{commands}",
+            gettext(
+                "the %(pipeline)s pipeline needs %(models)s, which is not installed: %(commands)s"
+            )
+            % {"pipeline": pipeline, "models": ", ".join(missing), "commands": commands},
             code="invalid_options",
         )
 
@@ -78,8 +94,8 @@ def document_create(
     limit = config.max_upload_mb * 1024 * 1024
     if upload.size is not None and upload.size > limit:
         raise ApplicationError(
-            f"{name}: the file is {upload.size / 1048576:.1f} MB, over the limit of "
-            f"{config.max_upload_mb} MB",
+            gettext("%(name)s: the file is %(size).1f MB, over the limit of %(limit)d MB")
+            % {"name": name, "size": upload.size / 1048576, "limit": config.max_upload_mb},
             code="too_large",
             status=413,
         )
@@ -106,8 +122,10 @@ def document_create(
         )
     except BadImageError as e:
         document.original.delete(save=False)
-        code = next((c for t, c in _BAD_FILE_CODES.items() if isinstance(e, t)), "bad_file")
-        raise ApplicationError(f"{name}: {e}", code=code) from None
+        code, reason = _refusal(e)
+        raise ApplicationError(
+            gettext("%(name)s: %(reason)s") % {"name": name, "reason": reason}, code=code
+        ) from None
 
     document.sha256 = digest.hexdigest()
     document.size = document.original.size
@@ -134,6 +152,16 @@ def document_create(
         document.original.delete(save=False)
         raise
     return document
+
+
+def _refusal(error: BadImageError) -> tuple[str, str]:
+    """The refusal's code and its reason in the request's language."""
+    code, kind = next(
+        ((c, k) for t, (c, k) in _BAD_FILES.items() if isinstance(error, t)),
+        ("bad_file", _("the file cannot be read")),
+    )
+    english = (get_language() or "en").startswith("en")
+    return code, str(error) if english else str(kind)
 
 
 def _storage_name(name: str) -> str:

@@ -123,6 +123,23 @@ def test_the_sign_in_throttle_says_how_long_in_either_language(live_server, user
         cache.clear()
 
 
+def test_a_refused_file_says_why_in_either_language(call):
+    def upload(data: bytes, chinese: bool = False) -> dict[str, Any]:
+        response = call(
+            "POST", "/api/documents/", chinese=chinese, files={"file": ("notes.txt", data)}
+        )
+        assert response.status_code == 400
+        (rejected,) = response.json()["error"]["files"]
+        return rejected
+
+    english, chinese = upload(b"plain text"), upload(b"plain text", chinese=True)
+    assert english["code"] == chinese["code"] == "unsupported_file"
+    assert english["message"].startswith("notes.txt: not a supported file type: upload a ")
+    assert chinese["message"] == (
+        "notes.txt：不支持的文件类型：请上传 PDF 或图片（PNG、JPEG、TIFF、BMP 或 WebP）"
+    )
+
+
 def test_the_body_limit_refuses_in_chinese(call):
     RuntimeSettings.objects.create(max_upload_mb=1)
     body = b"\x00" * (3 * 1024 * 1024)
