@@ -1,10 +1,8 @@
 import { useEffect, useState } from "react";
 
-import { type MessageKey, useI18n } from "@/lib/i18n";
+import { useI18n } from "@/lib/i18n";
 
-import type { ListQuery } from "../api/documents";
-
-const STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
+import { type ListQuery, STATUSES } from "../api/documents";
 
 export function DocumentFilters({
   query,
@@ -49,7 +47,7 @@ export function DocumentFilters({
           <option value="">{t("docs.filter.all")}</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
-              {t(`status.${s}` as MessageKey)}
+              {t(`status.${s}`)}
             </option>
           ))}
         </select>

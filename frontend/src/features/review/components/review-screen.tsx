@@ -7,7 +7,7 @@ import { ErrorState } from "@/components/error-state";
 import { ProgressBar } from "@/components/progress-bar";
 import { Spinner } from "@/components/spinner";
 import { StatusBadge } from "@/components/status-badge";
-import { type MessageKey, useI18n } from "@/lib/i18n";
+import { useI18n } from "@/lib/i18n";
 
 import { useCorrection, useDocument, useDocumentReviewed, usePage, usePageReviewed } from "../api/review";
 import { useReviewKeys } from "../hooks/use-review-keys";
@@ -64,9 +64,9 @@ export function ReviewScreen({ documentId, pageNumber, onPageChange, actions }: 
             <ProgressBar
               value={d.pages_done}
               max={d.pages_total}
-              label={t("review.progress", { done: d.pages_done, total: d.pages_total })}
+              label={t("review.progress", { done: d.pages_done, count: d.pages_total })}
             />
-            {t("review.progress", { done: d.pages_done, total: d.pages_total })}
+            {t("review.progress", { done: d.pages_done, count: d.pages_total })}
             {d.queue_position != null && <> · {t("docs.queuePosition", { position: d.queue_position })}</>}
           </span>
         )}
@@ -173,9 +173,7 @@ function PageReview({ documentId, page, onTurn, hasPrev, hasNext }: PageReviewPr
         <PageViewer page={page} selection={selection} onSelect={setSelection} threshold={threshold} />
       ) : (
         <div className="viewer">
-          <Spinner
-            label={t("review.pageNotReady", { status: t(`status.${page.status ?? "queued"}` as MessageKey) })}
-          />
+          <Spinner label={t("review.pageNotReady", { status: t(`status.${page.status ?? "queued"}`) })} />
         </div>
       )}
       <aside className="side">
@@ -227,9 +225,7 @@ function PageReview({ documentId, page, onTurn, hasPrev, hasNext }: PageReviewPr
         {page.status === "failed" ? (
           <ErrorState error={new Error(t("review.pageFailed", { reason: page.error ?? "" }))} />
         ) : notReady ? (
-          <Spinner
-            label={t("review.pageNotReady", { status: t(`status.${page.status ?? "queued"}` as MessageKey) })}
-          />
+          <Spinner label={t("review.pageNotReady", { status: t(`status.${page.status ?? "queued"}`) })} />
         ) : (
           <TextPanel
             page={page}
