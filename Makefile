@@ -77,9 +77,11 @@ lint: $(DEV_STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
-# What CI checks besides the tests: lint, migrations and the committed API schema.
+# What CI checks besides the tests: lint, migrations, the committed API schema, and the front
+# end's types (tsc), lint rules (ESLint, React hooks) and formatting (Prettier).
 check: lint
 	$(PY) manage.py makemigrations --check --dry-run
+	cd frontend && $(NPM) run --silent lint
 	cd frontend && $(NPM) run --silent check:api  # the committed schema and types are current
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 
