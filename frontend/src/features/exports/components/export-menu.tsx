@@ -1,7 +1,7 @@
 // Export buttons: one document in one format, or several documents as one ZIP.
 import { useState } from "react";
 
-import { errorMessage } from "@/lib/api-error";
+import { errorText } from "@/lib/error-text";
 import { useI18n } from "@/lib/i18n";
 
 import { FORMATS, type Format, download, exportUrl, zipUrl } from "../api/download";
@@ -23,7 +23,7 @@ export function ExportMenu({ documentIds, name = "export" }: Props) {
       const { incompletePages } = await download(url, fallback);
       if (incompletePages) setNotice(t("export.incomplete", { pages: incompletePages }));
     } catch (err) {
-      setError(errorMessage(err));
+      setError(errorText(t, err));
     } finally {
       setBusy(null);
     }

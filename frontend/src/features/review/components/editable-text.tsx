@@ -1,7 +1,7 @@
 // Text that becomes an input in place; the engine's original stays one click away.
 import { useEffect, useEffectEvent, useRef, useState } from "react";
 
-import { errorMessage } from "@/lib/api-error";
+import { errorText } from "@/lib/error-text";
 import { useI18n } from "@/lib/i18n";
 
 type Props = {
@@ -54,7 +54,7 @@ export function EditableText({
       await onSave(text);
       onEditingChange(false);
     } catch (err) {
-      setError(errorMessage(err));
+      setError(errorText(t, err));
     } finally {
       setSaving(false);
     }
