@@ -12,9 +12,7 @@ export const STATUSES = statusEnumValues;
 export type ListQuery = NonNullable<paths["/api/documents/"]["get"]["parameters"]["query"]>;
 
 export const PAGE_SIZE = 25;
-const ACTIVE: readonly Status[] = ["queued", "running"];
-
-export const isActive = (doc: { status?: Status }) => doc.status !== undefined && ACTIVE.includes(doc.status);
+export const isActive = (doc: { status?: Status }) => doc.status === "queued" || doc.status === "running";
 
 export function useDocuments(query: ListQuery) {
   return useQuery({
