@@ -99,10 +99,12 @@ typecheck: $(DEV_STAMP)
 	$(PY) -m mypy
 
 # What CI checks besides the tests: lint, types, layers, migrations, the committed API schema and
-# catalogue.
+# catalogue, and the front end's types (tsc), lint rules (ESLint, React hooks) and formatting
+# (Prettier).
 check: lint typecheck check-messages
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) manage.py makemigrations --check --dry-run
+	cd frontend && $(NPM) run --silent lint
 	cd frontend && $(NPM) run --silent check:api  # the committed schema and types are current
 	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
 

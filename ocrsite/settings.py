@@ -296,7 +296,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "documents.api.schema.ApiSchema",
     "EXCEPTION_HANDLER": "documents.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -309,8 +309,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # One name for the webhook events, whether a field holds one (a delivery's) or a list.
-    "ENUM_NAME_OVERRIDES": {"WebhookEventEnum": "documents.models.WebhookEvent"},
+    # Stable names for the enums the front end imports: a new model field with the same
+    # choices, or another field named `status`, must not rename them. One name for the webhook
+    # events, whether a field holds one (a delivery's) or a list.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "documents.models.Status",
+        "PipelineEnum": "documents.models.Pipeline",
+        "CorrectionKindEnum": "documents.models.Correction.Kind",
+        "CorrectionStateEnum": "documents.models.Correction.State",
+        "WebhookEventEnum": "documents.models.WebhookEvent",
+        "WebhookDeliveryStateEnum": "documents.models.WebhookDelivery.State",
+    },
 }
 
 LOGIN_URL = "/admin/login/"

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate, login, logout
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect, ensure_csrf_cookie
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -40,7 +40,12 @@ class LoginApi(APIView):
     permission_classes = [AllowAny]
 
     @extend_schema(
-        request=LoginInputSerializer, responses={200: UserSerializer}, operation_id="auth_login"
+        request=LoginInputSerializer,
+        responses={
+            200: UserSerializer,
+            400: OpenApiResponse(description="Wrong username or password (wrong_credentials)."),
+        },
+        operation_id="auth_login",
     )
     def post(self, request: Request) -> Response:
         data = LoginInputSerializer(data=request.data)

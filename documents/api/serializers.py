@@ -275,6 +275,23 @@ class UploadResultSerializer(serializers.Serializer):
     rejected = RejectedFileSerializer(many=True, help_text="Files refused, with the reason.")
 
 
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="For programs: not_found, invalid, not_active, ...")
+    message = serializers.CharField(help_text="For people, in the request's language.")
+    fields = serializers.DictField(
+        help_text="Each invalid input field's messages (validation errors); empty otherwise."
+    )
+    files = RejectedFileSerializer(
+        many=True, required=False, help_text="An upload that accepted no file: each file's reason."
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The one shape of every error the API answers (documents/api/errors.py)."""
+
+    error = ErrorDetailSerializer()
+
+
 class LineSerializer(serializers.ModelSerializer):
     effective_text = serializers.CharField(read_only=True)
 
@@ -412,7 +429,9 @@ class PageRawSerializer(serializers.Serializer):
 
 
 class PipelineChoiceSerializer(serializers.Serializer):
-    name = serializers.CharField(help_text="The value of an upload's `pipeline`.")
+    name = serializers.ChoiceField(
+        choices=Pipeline.choices, help_text="The value of an upload's `pipeline`."
+    )
     available = serializers.BooleanField(help_text="Whether all its models are installed.")
     missing_models = serializers.ListField(child=serializers.CharField())
 
@@ -420,7 +439,8 @@ class PipelineChoiceSerializer(serializers.Serializer):
 class OptionChoiceSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="The key in an upload's `options`.")
     pipelines = serializers.ListField(
-        child=serializers.CharField(), help_text="The pipelines that take it."
+        child=serializers.ChoiceField(choices=Pipeline.choices),
+        help_text="The pipelines that take it.",
     )
     default = serializers.BooleanField(
         help_text="What a run gets when the request leaves it out: the admin's runtime setting "
@@ -436,9 +456,10 @@ class OptionChoiceSerializer(serializers.Serializer):
 class ConfigSerializer(serializers.Serializer):
     """What an upload may ask for on this server, and what it gets by default."""
 
-    default_pipeline = serializers.CharField(
+    default_pipeline = serializers.ChoiceField(
+        choices=Pipeline.choices,
         help_text="The admin's default pipeline, or the first available one when its models "
-        "are missing."
+        "are missing.",
     )
     pipelines = PipelineChoiceSerializer(many=True)
     options = OptionChoiceSerializer(many=True)

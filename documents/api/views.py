@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -38,6 +38,21 @@ class DocumentPagination(PageNumberPagination):
     max_page_size = 200
 
 
+# The list pages by hand (an APIView has no paginator for drf-spectacular to read), so its
+# parameters are named here, from the paginator's own settings.
+PAGE_PARAMETERS = [
+    OpenApiParameter(
+        DocumentPagination.page_query_param, int, description="1-based; past the last page: 404."
+    ),
+    OpenApiParameter(
+        DocumentPagination.page_size_query_param,
+        int,
+        description=f"Documents per page: {DocumentPagination.page_size} unless given, "
+        f"at most {DocumentPagination.max_page_size}.",
+    ),
+]
+
+
 def _document(request: Request, pk: int) -> Document:
     return get_object_or_404(selectors.document_visible(user=request.user), pk=pk)
 
@@ -62,7 +77,7 @@ class DocumentListApi(APIView):
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
     @extend_schema(
-        parameters=[s.DocumentFilterSerializer],
+        parameters=[s.DocumentFilterSerializer, *PAGE_PARAMETERS],
         responses={200: s.PaginatedDocumentListSerializer, **ERRORS},
         operation_id="documents_list",
     )

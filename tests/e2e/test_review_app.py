@@ -82,7 +82,7 @@ def test_upload_follow_review_correct_and_export(page: Page, user, cluster, tmp_
     assert all("Done" in s for s in seen.values()), f"statuses seen: {seen}"
     assert any("Waiting" in s for s in seen.values()), f"the list never showed the queue: {seen}"
     row = rows.filter(has_text="order.png")
-    expect(row).to_contain_text("1 of 1 pages")
+    expect(row.get_by_text("1 of 1 page", exact=True)).to_be_visible()  # one page, not "pages"
     expect(row.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "1")
 
     # Full-text search over the recognised text.

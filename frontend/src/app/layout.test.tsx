@@ -23,7 +23,7 @@ describe("app frame", () => {
     await userEvent.type(screen.getByRole("searchbox"), "发票");
     await screen.findByText("没有符合筛选条件的文档。");
     const last = sent.filter((r) => r.path === "/api/documents/").at(-1)!;
-    expect(last.headers.get("Accept-Language")).toBe("zh-hans");
+    expect(last.headers.get("Accept-Language")).toBe("zh-Hans");
     expect(last.query.get("q")).toBe("发票");
   });
 

@@ -1,9 +1,7 @@
-import { type MessageKey, useI18n } from "@/lib/i18n";
+import type { Schemas } from "@/lib/api-client";
+import { useI18n } from "@/lib/i18n";
 
-const KNOWN = new Set(["queued", "running", "done", "failed", "cancelled"]);
-
-export function StatusBadge({ status }: { status: string }) {
+export function StatusBadge({ status }: { status: Schemas["StatusEnum"] }) {
   const { t } = useI18n();
-  const label = KNOWN.has(status) ? t(`status.${status}` as MessageKey) : status;
-  return <span className={`badge badge-${status}`}>{label}</span>;
+  return <span className={`badge badge-${status}`}>{t(`status.${status}`)}</span>;
 }

@@ -6,14 +6,15 @@ import createClient, { type Middleware } from "openapi-fetch";
 import { ApiError, errorFromBody } from "./api-error";
 import type { components, paths } from "./api-types";
 import { csrfToken } from "./csrf";
-import { acceptLanguage, getLang } from "./i18n";
+import { getLang } from "./i18n";
 
 export type Schemas = components["schemas"];
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function requestHeaders(method: string): Record<string, string> {
-  const headers: Record<string, string> = { "Accept-Language": acceptLanguage(getLang()) };
+  // The UI's language tag ("en", "zh-Hans") is what Django's LocaleMiddleware reads.
+  const headers: Record<string, string> = { "Accept-Language": getLang() };
   if (!SAFE.has(method.toUpperCase())) headers["X-CSRFToken"] = csrfToken();
   return headers;
 }

@@ -484,14 +484,20 @@ export interface components {
         };
         /** @description What an upload may ask for on this server, and what it gets by default. */
         Config: {
-            /** @description The admin's default pipeline, or the first available one when its models are missing. */
-            default_pipeline: string;
+            /**
+             * @description The admin's default pipeline, or the first available one when its models are missing.
+             *
+             *     * `structure` - Layout, tables and text (PP-StructureV3)
+             *     * `ocr` - Text only (PP-OCR)
+             *     * `table` - Table to Excel (the whole page is one table)
+             */
+            default_pipeline: components["schemas"]["PipelineEnum"];
             pipelines: components["schemas"]["PipelineChoice"][];
             options: components["schemas"]["OptionChoice"][];
         };
         Correction: {
             readonly id: number;
-            kind: components["schemas"]["KindEnum"];
+            kind: components["schemas"]["CorrectionKindEnum"];
             /**
              * @description applied: in force; history: replaced by a later edit or taken back; unplaced: no result of the new run matched it (re-apply or drop it); dropped: let go by staff.
              *
@@ -519,6 +525,13 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
         };
+        /**
+         * @description * `line` - line
+         *     * `block` - block
+         *     * `cell` - table cell
+         * @enum {string}
+         */
+        CorrectionKindEnum: "line" | "block" | "cell";
         /**
          * @description * `applied` - in force
          *     * `history` - replaced by a later edit
@@ -596,19 +609,28 @@ export interface components {
             readonly run: components["schemas"]["Run"] | null;
             readonly pages: components["schemas"]["PageSummary"][];
         };
+        /** @description The one shape of every error the API answers (documents/api/errors.py). */
+        Error: {
+            error: components["schemas"]["ErrorDetail"];
+        };
+        ErrorDetail: {
+            /** @description For programs: not_found, invalid, not_active, ... */
+            code: string;
+            /** @description For people, in the request's language. */
+            message: string;
+            /** @description Each invalid input field's messages (validation errors); empty otherwise. */
+            fields: {
+                [key: string]: unknown;
+            };
+            /** @description An upload that accepted no file: each file's reason. */
+            files?: components["schemas"]["RejectedFile"][];
+        };
         /**
          * @description * `0` - 0
          *     * `1` - 1
          * @enum {integer}
          */
         FileTypeEnum: 0 | 1;
-        /**
-         * @description * `line` - line
-         *     * `block` - block
-         *     * `cell` - table cell
-         * @enum {string}
-         */
-        KindEnum: "line" | "block" | "cell";
         LayoutParsingRequest: {
             /** @description Base64 of the file, or a file:// URL in a folder the server allows. */
             file: string;
@@ -732,7 +754,7 @@ export interface components {
             /** @description The key in an upload's `options`. */
             name: string;
             /** @description The pipelines that take it. */
-            pipelines: string[];
+            pipelines: components["schemas"]["PipelineEnum"][];
             /** @description What a run gets when the request leaves it out: the admin's runtime setting where set, else the engine's; false when its model is missing. */
             default: boolean;
             /** @description Whether its model is installed. */
@@ -826,8 +848,14 @@ export interface components {
             text?: string | null;
         };
         PipelineChoice: {
-            /** @description The value of an upload's `pipeline`. */
-            name: string;
+            /**
+             * @description The value of an upload's `pipeline`.
+             *
+             *     * `structure` - Layout, tables and text (PP-StructureV3)
+             *     * `ocr` - Text only (PP-OCR)
+             *     * `table` - Table to Excel (the whole page is one table)
+             */
+            name: components["schemas"]["PipelineEnum"];
             /** @description Whether all its models are installed. */
             available: boolean;
             missing_models: string[];
@@ -1086,6 +1114,15 @@ export interface operations {
                     "application/json": components["schemas"]["User"];
                 };
             };
+            /** @description Wrong username or password (wrong_credentials). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     auth_logout: {
@@ -1155,14 +1192,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1209,14 +1250,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Invalid input (the error envelope). */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1250,21 +1295,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Invalid input (the error envelope). */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1275,6 +1326,10 @@ export interface operations {
                 created_before?: string;
                 /** @description Username or user id (admins). */
                 owner?: string;
+                /** @description 1-based; past the last page: 404. */
+                page?: number;
+                /** @description Documents per page: 25 unless given, at most 200. */
+                page_size?: number;
                 /** @description Text in the name, the recognised or the corrected text. */
                 q?: string;
                 reviewed?: boolean | null;
@@ -1306,14 +1361,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1343,14 +1402,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1378,14 +1441,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1412,14 +1479,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1447,14 +1518,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description Not queued or running (code not_active). */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1493,14 +1568,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such document, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1528,14 +1607,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1564,14 +1647,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1600,14 +1687,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1636,14 +1727,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1678,14 +1773,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1719,14 +1818,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1760,14 +1863,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1798,14 +1905,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such document, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1839,14 +1950,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1901,14 +2016,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1959,14 +2078,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -1994,14 +2117,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -2028,14 +2155,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description No such object, or not yours. */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
             };
         };
     };
@@ -2177,3 +2308,20 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const pathsApiDocumentsGetParametersQueryStatusValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/documents/"]["get"]["parameters"]["query"]["status"]> = ["queued", "running", "done", "failed", "cancelled"];
+export const pathsApiDocumentsIdExportGetParametersQueryFormatValues: ReadonlyArray<FlattenedDeepRequired<paths>["/api/documents/{id}/export/"]["get"]["parameters"]["query"]["format"]> = ["csv", "docx", "json", "md", "pdf", "txt", "xlsx"];
+export const correctionKindEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CorrectionKindEnum"]> = ["line", "block", "cell"];
+export const correctionStateEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CorrectionStateEnum"]> = ["applied", "history", "unplaced", "dropped"];
+export const fileTypeEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["FileTypeEnum"]> = [0, 1];
+export const pipelineEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["PipelineEnum"]> = ["structure", "ocr", "table"];
+export const statusEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["StatusEnum"]> = ["queued", "running", "done", "failed", "cancelled"];
+export const webhookDeliveryStateEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookDeliveryStateEnum"]> = ["pending", "delivered", "given_up"];
+export const webhookEventEnumValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["WebhookEventEnum"]> = ["done", "failed", "reviewed"];

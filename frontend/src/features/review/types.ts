@@ -8,4 +8,5 @@ export type Table = Schemas["Table"];
 export type TableCell = Schemas["TableCell"];
 export type Correction = Schemas["Correction"];
 
-export type Selection = { kind: "line" | "block" | "cell"; id: number } | null;
+// What is selected on the page: the same kinds of thing a correction is made to.
+export type Selection = { kind: Schemas["CorrectionKindEnum"]; id: number } | null;

@@ -36,8 +36,3 @@ export function storeLang(lang: Lang): void {
     // the choice then lasts for this page only
   }
 }
-
-// The header Django's LocaleMiddleware reads, so server messages come in the same language.
-export function acceptLanguage(lang: Lang): string {
-  return lang === "zh-Hans" ? "zh-hans" : "en";
-}

@@ -1,6 +1,7 @@
 import { type FormEvent, useState } from "react";
 
-import { ApiError, errorMessage } from "@/lib/api-error";
+import { ApiError } from "@/lib/api-error";
+import { errorText } from "@/lib/error-text";
 import { useI18n } from "@/lib/i18n";
 
 import { useLogin } from "../api/session";
@@ -24,9 +25,7 @@ export function LoginForm() {
     error =
       login.error instanceof ApiError && login.error.status === 400
         ? t("login.wrongPassword")
-        : login.error instanceof TypeError
-          ? t("app.networkError")
-          : errorMessage(login.error);
+        : errorText(t, login.error);
   }
 
   return (

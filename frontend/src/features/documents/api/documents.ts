@@ -2,19 +2,17 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { type Schemas, api, unwrap } from "@/lib/api-client";
-import type { paths } from "@/lib/api-types";
+import { type paths, statusEnumValues } from "@/lib/api-types";
 
 export type Document = Schemas["Document"];
 export type Status = Schemas["StatusEnum"];
+export const STATUSES = statusEnumValues;
 
-export type DocumentFilters = NonNullable<paths["/api/documents/"]["get"]["parameters"]["query"]>;
-// `page` and `page_size` are DRF's pagination parameters, which the schema does not list.
-export type ListQuery = DocumentFilters & { page?: number; page_size?: number };
+// The list's filters and its page, as the schema names them.
+export type ListQuery = NonNullable<paths["/api/documents/"]["get"]["parameters"]["query"]>;
 
 export const PAGE_SIZE = 25;
-const ACTIVE: readonly string[] = ["queued", "running"];
-
-export const isActive = (doc: { status?: string }) => ACTIVE.includes(doc.status ?? "");
+export const isActive = (doc: { status?: Status }) => doc.status === "queued" || doc.status === "running";
 
 export function useDocuments(query: ListQuery) {
   return useQuery({

@@ -1,5 +1,5 @@
 // Reprocess, cancel or delete the selected documents; says which could not be changed and why.
-import { errorMessage } from "@/lib/api-error";
+import { errorText } from "@/lib/error-text";
 import { useI18n } from "@/lib/i18n";
 
 import { useBulkAction } from "../api/documents";
@@ -39,7 +39,7 @@ export function BulkActions({ ids, onDone }: { ids: number[]; onDone: (removed: 
       </button>
       {failed.length > 0 && (
         <span className="field-error" role="alert">
-          {t("docs.actionFailed", { count: failed.length, reason: errorMessage(failed[0]!.error) })}
+          {t("docs.actionFailed", { count: failed.length, reason: errorText(t, failed[0]!.error) })}
         </span>
       )}
     </>

@@ -1,10 +1,8 @@
-import { useEffect, useState } from "react";
+import { useEffect, useEffectEvent, useState } from "react";
 
-import { type MessageKey, useI18n } from "@/lib/i18n";
+import { useI18n } from "@/lib/i18n";
 
-import type { ListQuery } from "../api/documents";
-
-const STATUSES = ["queued", "running", "done", "failed", "cancelled"] as const;
+import { type ListQuery, STATUSES } from "../api/documents";
 
 export function DocumentFilters({
   query,
@@ -16,12 +14,15 @@ export function DocumentFilters({
   const { t } = useI18n();
   const [text, setText] = useState(query.q ?? "");
 
-  // Search as the user types, once they pause.
+  // Search as the user types, once they pause. Only typing starts the timer: a changed URL
+  // (back button, another filter) must not send the old text again.
+  const search = useEffectEvent((value: string) => {
+    if (value !== (query.q ?? "")) onChange({ q: value || undefined });
+  });
   useEffect(() => {
-    if (text === (query.q ?? "")) return;
-    const timer = setTimeout(() => onChange({ q: text || undefined }), 350);
+    const timer = setTimeout(() => search(text), 350);
     return () => clearTimeout(timer);
-  }, [text]); // on typing only: a changed URL must not send the old text again
+  }, [text]);
 
   return (
     <form
@@ -49,7 +50,7 @@ export function DocumentFilters({
           <option value="">{t("docs.filter.all")}</option>
           {STATUSES.map((s) => (
             <option key={s} value={s}>
-              {t(`status.${s}` as MessageKey)}
+              {t(`status.${s}`)}
             </option>
           ))}
         </select>

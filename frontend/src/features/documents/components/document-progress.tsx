@@ -6,7 +6,7 @@ import type { Document } from "../api/documents";
 
 export function DocumentProgress({ doc }: { doc: Document }) {
   const { t } = useI18n();
-  const label = t("docs.pagesDone", { done: doc.pages_done, total: doc.pages_total });
+  const label = t("docs.pagesDone", { done: doc.pages_done, count: doc.pages_total });
   const tone = doc.status === "failed" ? "failed" : doc.status === "done" ? "done" : "normal";
   return (
     <div className="doc-progress">

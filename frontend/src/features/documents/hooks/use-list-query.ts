@@ -2,9 +2,7 @@
 import { useMemo } from "react";
 import { useSearchParams } from "react-router";
 
-import type { ListQuery, Status } from "../api/documents";
-
-const STATUSES: readonly Status[] = ["queued", "running", "done", "failed", "cancelled"];
+import { type ListQuery, STATUSES, type Status } from "../api/documents";
 
 export function useListQuery(): [ListQuery, (change: Partial<ListQuery>) => void] {
   const [params, setParams] = useSearchParams();

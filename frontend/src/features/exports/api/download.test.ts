@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 
-import { filenameOf, zipUrl } from "./download";
+import { pathsApiDocumentsIdExportGetParametersQueryFormatValues as offered } from "@/lib/api-types";
+
+import { FORMATS, filenameOf, zipUrl } from "./download";
 
 describe("exports", () => {
   it("reads the file name, Chinese names included", () => {
@@ -9,6 +11,10 @@ describe("exports", () => {
       "报告.txt",
     );
     expect(filenameOf(null)).toBeNull();
+  });
+
+  it("offers every format the API has", () => {
+    expect([...FORMATS].sort()).toEqual([...offered].sort());
   });
 
   it("asks for several documents and formats in one ZIP", () => {

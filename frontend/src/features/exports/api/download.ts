@@ -2,9 +2,11 @@
 // refusal (not found, not finished) is shown as a message instead of a broken page.
 import { errorFromResponse } from "@/lib/api-error";
 import { requestHeaders } from "@/lib/api-client";
+import type { paths } from "@/lib/api-types";
 
-export const FORMATS = ["txt", "md", "json", "pdf", "docx", "xlsx", "csv"] as const;
-export type Format = (typeof FORMATS)[number];
+export type Format = paths["/api/documents/{id}/export/"]["get"]["parameters"]["query"]["format"];
+// Every format the API offers, in the order the menu shows them.
+export const FORMATS: readonly Format[] = ["txt", "md", "json", "pdf", "docx", "xlsx", "csv"];
 
 export function exportUrl(documentId: number, format: Format): string {
   return `/api/documents/${documentId}/export/?format=${format}`;

@@ -1,8 +1,8 @@
 // Export buttons: one document in one format, or several documents as one ZIP.
 import { useState } from "react";
 
-import { errorMessage } from "@/lib/api-error";
-import { type MessageKey, useI18n } from "@/lib/i18n";
+import { errorText } from "@/lib/error-text";
+import { useI18n } from "@/lib/i18n";
 
 import { FORMATS, type Format, download, exportUrl, zipUrl } from "../api/download";
 
@@ -23,7 +23,7 @@ export function ExportMenu({ documentIds, name = "export" }: Props) {
       const { incompletePages } = await download(url, fallback);
       if (incompletePages) setNotice(t("export.incomplete", { pages: incompletePages }));
     } catch (err) {
-      setError(errorMessage(err));
+      setError(errorText(t, err));
     } finally {
       setBusy(null);
     }
@@ -40,7 +40,7 @@ export function ExportMenu({ documentIds, name = "export" }: Props) {
               key={format}
               type="button"
               disabled={busy !== null}
-              title={t(`export.format.${format}` as MessageKey)}
+              title={t(`export.format.${format}`)}
               onClick={() => void run(format, exportUrl(single, format), `${name}.${format}`)}
             >
               {busy === format ? "…" : format.toUpperCase()}
@@ -52,7 +52,7 @@ export function ExportMenu({ documentIds, name = "export" }: Props) {
           <fieldset className="export-formats">
             <legend className="visually-hidden">{t("export.formats")}</legend>
             {FORMATS.map((format) => (
-              <label key={format} title={t(`export.format.${format}` as MessageKey)}>
+              <label key={format} title={t(`export.format.${format}`)}>
                 <input
                   type="checkbox"
                   checked={zipFormats.includes(format)}

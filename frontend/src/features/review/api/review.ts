@@ -7,7 +7,7 @@ import type { PageDetail } from "../types";
 
 export type DocumentDetail = Schemas["DocumentDetail"];
 
-const ACTIVE: readonly string[] = ["queued", "running"];
+const isActive = (status?: Schemas["StatusEnum"]) => status === "queued" || status === "running";
 const POLL_MS = 2000;
 
 export const documentKey = (id: number) => ["documents", "detail", id] as const;
@@ -17,7 +17,7 @@ export function useDocument(id: number) {
   return useQuery({
     queryKey: documentKey(id),
     queryFn: () => unwrap(api.GET("/api/documents/{id}/", { params: { path: { id } } })),
-    refetchInterval: (q) => (ACTIVE.includes(q.state.data?.status ?? "") ? POLL_MS : false),
+    refetchInterval: (q) => (isActive(q.state.data?.status) ? POLL_MS : false),
   });
 }
 
@@ -28,11 +28,11 @@ export function usePage(id: number, number: number, enabled: boolean) {
       unwrap(api.GET("/api/documents/{id}/pages/{number}/", { params: { path: { id, number } } })),
     enabled,
     // A page still in the queue gets its results when its worker is done.
-    refetchInterval: (q) => (ACTIVE.includes(q.state.data?.status ?? "") ? POLL_MS : false),
+    refetchInterval: (q) => (isActive(q.state.data?.status) ? POLL_MS : false),
   });
 }
 
-type Kind = "line" | "block" | "cell";
+type Kind = Schemas["CorrectionKindEnum"];
 
 async function patch(kind: Kind, id: number, text: string | null) {
   const options = { params: { path: { id } }, body: { text } };

@@ -1,7 +1,7 @@
 // The page's corrections: the ones a new run could not place (to re-apply or drop) and the
 // history of every edit, with who made it and when.
 import { ErrorState } from "@/components/error-state";
-import { type MessageKey, formatDateTime, useI18n } from "@/lib/i18n";
+import { formatDateTime, useI18n } from "@/lib/i18n";
 
 import { useUnplacedCorrection } from "../api/review";
 import type { Correction, PageDetail, Selection } from "../types";
@@ -13,7 +13,7 @@ type Props = {
   onSelect: (selection: Selection) => void;
 };
 
-const kindKey = (c: Correction) => `review.kind.${c.kind}` as MessageKey;
+const kindKey = (c: Correction) => `review.kind.${c.kind}` as const;
 
 export function CorrectionsPanel({ documentId, page, selection, onSelect }: Props) {
   const { t, lang } = useI18n();
@@ -82,7 +82,7 @@ export function CorrectionsPanel({ documentId, page, selection, onSelect }: Prop
                     user: c.user ?? "—",
                     when: formatDateTime(lang, c.created_at),
                   })}{" "}
-                  · {t(`review.state.${c.state ?? "applied"}` as MessageKey)}
+                  · {t(`review.state.${c.state ?? "applied"}`)}
                 </small>
               </li>
             );

@@ -1,7 +1,7 @@
 // Text that becomes an input in place; the engine's original stays one click away.
-import { useEffect, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useRef, useState } from "react";
 
-import { errorMessage } from "@/lib/api-error";
+import { errorText } from "@/lib/error-text";
 import { useI18n } from "@/lib/i18n";
 
 type Props = {
@@ -32,14 +32,16 @@ export function EditableText({
   const [showOriginal, setShowOriginal] = useState(false);
   const field = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
 
+  // On opening only: later renders must not reset what the user typed.
+  const open = useEffectEvent(() => {
+    setDraft(current);
+    setError(null);
+    field.current?.focus();
+    field.current?.select();
+  });
   useEffect(() => {
-    if (editing) {
-      setDraft(current);
-      setError(null);
-      field.current?.focus();
-      field.current?.select();
-    }
-  }, [editing]); // on opening only: later renders must not reset what the user typed
+    if (editing) open();
+  }, [editing]);
 
   const save = async (text: string | null) => {
     if (text === current) {
@@ -52,7 +54,7 @@ export function EditableText({
       await onSave(text);
       onEditingChange(false);
     } catch (err) {
-      setError(errorMessage(err));
+      setError(errorText(t, err));
     } finally {
       setSaving(false);
     }

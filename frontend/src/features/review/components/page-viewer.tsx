@@ -1,5 +1,5 @@
 // The page image with its blocks and lines drawn over it; zoom with the wheel or buttons, drag to pan.
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useEffect, useEffectEvent, useLayoutEffect, useMemo, useRef, useState } from "react";
 
 import { useI18n } from "@/lib/i18n";
 
@@ -46,10 +46,11 @@ export function PageViewer({ page, selection, onSelect, threshold }: Props) {
 
   const focus = selectedBox(page, selection);
   const focusKey = focus?.join(",");
-  useEffect(() => {
-    // Only when the selected box changes: a zoom or pan must not snap back to it.
+  // Only when the selected box changes: a zoom or pan must not snap back to it.
+  const revealFocus = useEffectEvent(() => {
     if (focus) reveal(focus);
-  }, [focusKey]);
+  });
+  useEffect(() => revealFocus(), [focusKey]);
 
   const select = (next: Selection) => {
     if (!dragged.current) onSelect(next);

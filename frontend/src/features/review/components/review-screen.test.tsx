@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 
 import type { Schemas } from "@/lib/api-client";
+import { setLang } from "@/lib/i18n";
 import { alice, detailOf, pageOf } from "@/testing/fixtures";
 import { mockApi } from "@/testing/mock-api";
 import { renderApp } from "@/testing/render";
@@ -38,6 +39,18 @@ const textLine = (id: number) => document.querySelector(`[data-sel="line-${id}"]
 const box = (id: number) => document.querySelector(`[data-line-id="${id}"]`)!;
 
 describe("review", () => {
+  it("names the status and every block's kind in Chinese", async () => {
+    serve();
+    setLang("zh-Hans");
+    renderApp("/documents/7?page=1");
+    const panel = await screen.findByLabelText("文字");
+    expect(within(panel).getByText("文档标题")).toBeInTheDocument(); // doc_title
+    expect(within(panel).getByText("正文")).toBeInTheDocument(); // text
+    expect(within(panel).getAllByText("表格").length).toBeGreaterThan(0); // table
+    expect(document.querySelector(".review-head .badge")).toHaveTextContent("已完成");
+    expect(screen.getByText("置信度低于 80%：2 行")).toBeInTheDocument();
+  });
+
   it("links boxes and text both ways and walks the uncertain lines by key", async () => {
     serve();
     const user = userEvent.setup();
@@ -61,7 +74,7 @@ describe("review", () => {
     expect(textLine(24)).toHaveClass("is-selected");
 
     await user.selectOptions(screen.getByLabelText(/Confidence threshold/), "0.5");
-    expect(screen.getByText("Below 50% confidence: 1 lines")).toBeInTheDocument();
+    expect(screen.getByText("Below 50% confidence: 1 line")).toBeInTheDocument();
   });
 
   it("corrects a line in place and keeps the original viewable", async () => {

@@ -1,5 +1,5 @@
 // The review screen: thumbnails, the page with its boxes, and the text to check and correct.
-import { type ReactNode, useEffect, useMemo, useState } from "react";
+import { type ReactNode, useMemo, useState } from "react";
 import { Link } from "react-router";
 
 import { EmptyState } from "@/components/empty-state";
@@ -7,7 +7,7 @@ import { ErrorState } from "@/components/error-state";
 import { ProgressBar } from "@/components/progress-bar";
 import { Spinner } from "@/components/spinner";
 import { StatusBadge } from "@/components/status-badge";
-import { type MessageKey, useI18n } from "@/lib/i18n";
+import { useI18n } from "@/lib/i18n";
 
 import { useCorrection, useDocument, useDocumentReviewed, usePage, usePageReviewed } from "../api/review";
 import { useReviewKeys } from "../hooks/use-review-keys";
@@ -64,9 +64,9 @@ export function ReviewScreen({ documentId, pageNumber, onPageChange, actions }: 
             <ProgressBar
               value={d.pages_done}
               max={d.pages_total}
-              label={t("review.progress", { done: d.pages_done, total: d.pages_total })}
+              label={t("review.progress", { done: d.pages_done, count: d.pages_total })}
             />
-            {t("review.progress", { done: d.pages_done, total: d.pages_total })}
+            {t("review.progress", { done: d.pages_done, count: d.pages_total })}
             {d.queue_position != null && <> · {t("docs.queuePosition", { position: d.queue_position })}</>}
           </span>
         )}
@@ -144,6 +144,12 @@ function PageReview({ documentId, page, onTurn, hasPrev, hasNext }: PageReviewPr
     cell: (id, text) => correction.mutateAsync({ kind: "cell", id, text }),
   };
 
+  // Selecting something else (on the image, in the text) closes an edit elsewhere.
+  const select = (next: Selection) => {
+    setSelection(next);
+    if (editing && (editing.kind !== next?.kind || editing.id !== next.id)) setEditing(null);
+  };
+
   const jumpToNextLow = () => {
     const current = selection?.kind === "line" ? selection.id : null;
     const next = nextLowLine(lines, threshold, current);
@@ -161,21 +167,14 @@ function PageReview({ documentId, page, onTurn, hasPrev, hasNext }: PageReviewPr
     escape: () => (editing ? setEditing(null) : setSelection(null)),
   });
 
-  // A new selection from the image closes an edit elsewhere.
-  useEffect(() => {
-    if (editing && (editing.kind !== selection?.kind || editing.id !== selection.id)) setEditing(null);
-  }, [selection]); // on a new selection only, not when an edit opens
-
   const notReady = page.status !== "done";
   return (
     <>
       {page.image_url ? (
-        <PageViewer page={page} selection={selection} onSelect={setSelection} threshold={threshold} />
+        <PageViewer page={page} selection={selection} onSelect={select} threshold={threshold} />
       ) : (
         <div className="viewer">
-          <Spinner
-            label={t("review.pageNotReady", { status: t(`status.${page.status ?? "queued"}` as MessageKey) })}
-          />
+          <Spinner label={t("review.pageNotReady", { status: t(`status.${page.status ?? "queued"}`) })} />
         </div>
       )}
       <aside className="side">
@@ -227,9 +226,7 @@ function PageReview({ documentId, page, onTurn, hasPrev, hasNext }: PageReviewPr
         {page.status === "failed" ? (
           <ErrorState error={new Error(t("review.pageFailed", { reason: page.error ?? "" }))} />
         ) : notReady ? (
-          <Spinner
-            label={t("review.pageNotReady", { status: t(`status.${page.status ?? "queued"}` as MessageKey) })}
-          />
+          <Spinner label={t("review.pageNotReady", { status: t(`status.${page.status ?? "queued"}`) })} />
         ) : (
           <TextPanel
             page={page}
@@ -237,12 +234,12 @@ function PageReview({ documentId, page, onTurn, hasPrev, hasNext }: PageReviewPr
             selection={selection}
             editing={editing}
             threshold={threshold}
-            onSelect={setSelection}
+            onSelect={select}
             onEditingChange={setEditing}
             save={save}
           />
         )}
-        <CorrectionsPanel documentId={documentId} page={page} selection={selection} onSelect={setSelection} />
+        <CorrectionsPanel documentId={documentId} page={page} selection={selection} onSelect={select} />
       </aside>
     </>
   );

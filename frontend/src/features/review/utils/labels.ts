@@ -1,8 +1,7 @@
-import type { MessageKey, Translate } from "@/lib/i18n";
-import { en } from "@/lib/i18n/messages";
+import { type Translate, keyFor } from "@/lib/i18n";
 
 // A layout label (PP-StructureV3's names) in the user's language, or as the engine said it.
 export function blockLabel(t: Translate, label: string): string {
-  const key = `block.${label}`;
-  return key in en ? t(key as MessageKey) : label.replace(/_/g, " ");
+  const key = keyFor("block.", label);
+  return key ? t(key) : label.replace(/_/g, " ");
 }

@@ -6,16 +6,17 @@ import { type Schemas, api, unwrap } from "@/lib/api-client";
 
 export type UploadConfig = Schemas["Config"];
 export type OptionChoice = Schemas["OptionChoice"];
+export type Pipeline = Schemas["PipelineEnum"];
 
 export function useUploadConfig() {
   return useQuery({ queryKey: ["config"], queryFn: () => unwrap(api.GET("/api/config/")) });
 }
 
-export function offeredPipelines(config: UploadConfig): string[] {
+export function offeredPipelines(config: UploadConfig): Pipeline[] {
   return config.pipelines.filter((p) => p.available).map((p) => p.name);
 }
 
-export function offeredOptions(config: UploadConfig, pipeline: string): OptionChoice[] {
+export function offeredOptions(config: UploadConfig, pipeline: Pipeline): OptionChoice[] {
   return config.options.filter((o) => o.available && o.pipelines.includes(pipeline));
 }
 

@@ -3,8 +3,7 @@
 import { ApiError, errorFromBody } from "@/lib/api-error";
 import { type Schemas, requestHeaders } from "@/lib/api-client";
 
-// A pipeline by name, as the server's config lists them.
-export type UploadSettings = { pipeline: string; options: Record<string, boolean> };
+export type UploadSettings = { pipeline: Schemas["PipelineEnum"]; options: Record<string, boolean> };
 export type Uploaded = { id: number; name: string };
 
 export type UploadHandle = { done: Promise<Uploaded>; abort: () => void };
@@ -62,8 +61,7 @@ function createdDocument(body: unknown): Uploaded | null {
 // A refused file: the error envelope lists each file's reason in `files` (code and message).
 function rejection(status: number, body: unknown, name: string): ApiError {
   const error = errorFromBody(status, body, `${status}`);
-  const files = (body as { error?: { files?: { name: string; code: string; message: string }[] } } | null)
-    ?.error?.files;
+  const files = (body as Partial<Schemas["Error"]> | null)?.error?.files;
   const mine = files?.find((f) => f.name === name) ?? files?.[0];
   return mine ? new ApiError(error.status, mine.message, { code: mine.code, body }) : error;
 }

@@ -164,7 +164,6 @@ describe("upload", () => {
           { name: "ocr", available: true, missing_models: [] },
           { name: "structure", available: true, missing_models: [] },
           { name: "table", available: false, missing_models: ["SLANet_plus"] },
-          { name: "handwriting", available: true, missing_models: [] },
         ],
         options: [
           option({ name: "use_doc_orientation_classify", default: false }), // the admin's choice
@@ -178,13 +177,8 @@ describe("upload", () => {
     );
 
     const pipelines = screen.getAllByRole("radio");
-    expect(pipelines.map((radio) => radio.getAttribute("value"))).toEqual([
-      "ocr",
-      "structure",
-      "handwriting",
-    ]);
+    expect(pipelines.map((radio) => radio.getAttribute("value"))).toEqual(["ocr", "structure"]);
     expect(screen.getByLabelText("Full structure: layout and tables")).toBeChecked();
-    expect(screen.getByLabelText("handwriting")).not.toBeChecked(); // no words for it: its name
 
     expect(checkboxNames()).toEqual([
       "use_doc_orientation_classify",

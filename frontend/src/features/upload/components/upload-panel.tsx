@@ -161,7 +161,7 @@ function UploadRow({ item, onRemove }: { item: UploadItem; onRemove: () => void 
     uploading: t("upload.state.uploading", { percent }),
     done: t("upload.state.done"),
     rejected: t("upload.state.rejected", { reason: item.message ?? "" }),
-    failed: t("upload.state.failed", { reason: item.message ?? "" }),
+    failed: t("upload.state.failed", { reason: t("app.networkError") }),
   }[item.state];
   const bad = item.state === "rejected" || item.state === "failed";
   return (

@@ -11,7 +11,7 @@ export type UploadItem = {
   file: File;
   state: "waiting" | "uploading" | "done" | "rejected" | "failed";
   progress: number;
-  message?: string;
+  message?: string; // why the server refused it
   documentId?: number;
 };
 
@@ -58,8 +58,9 @@ export function useUploadQueue(settings: UploadSettings) {
         (error: unknown) => {
           running.current.delete(item.key);
           if (error instanceof DOMException && error.name === "AbortError") return;
-          const network = error instanceof TypeError;
-          update(item.key, { state: network ? "failed" : "rejected", message: errorMessage(error) });
+          // Refused by the server, with its reason; or never answered (the network).
+          if (error instanceof TypeError) update(item.key, { state: "failed" });
+          else update(item.key, { state: "rejected", message: errorMessage(error) });
         },
       );
     }
