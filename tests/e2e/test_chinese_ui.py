@@ -11,8 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Page, expect
 
-from documents import services
 from documents.models import Block, Line, TableCell
+from documents.services import uploads
 from tests.e2e.helpers import screenshot
 from tests.pages import encode, render_report
 
@@ -42,7 +42,7 @@ def english_on_screen(page: Page, user_data: list[str]) -> set[str]:
 
 def test_the_chinese_ui_shows_no_english(new_page, user, cluster, wait_finished) -> None:
     upload = SimpleUploadedFile("quarterly-order.png", encode(render_report()), "image/png")
-    document = services.document_create(owner=user, upload=upload, pipeline="structure")
+    document = uploads.document_create(owner=user, upload=upload, pipeline="structure")
     assert wait_finished(document.pk).status == "done"
     blocks = Block.objects.filter(page__document=document)
     assert blocks.filter(label="table").exists(), list(blocks.values_list("label", flat=True))
