@@ -77,13 +77,15 @@ def test_a_request_is_read_ahead_of_another_users_batch_and_leaves_nothing(
     from documents.models import Document, Status
     from documents.services import uploads
 
+    # The request's image is made first and the batch is long: its pages waiting when the
+    # request arrives must not all be read meanwhile on a busy machine.
+    image = base64.b64encode(encode(render_report())).decode()
     batch = uploads.document_create(
         owner=other_user,
-        upload=SimpleUploadedFile("batch.pdf", files.pdf([files.text_page()] * 6)),
+        upload=SimpleUploadedFile("batch.pdf", files.pdf([files.text_page()] * 16)),
         pipeline="ocr",
     )
     wait_until(lambda: batch.pages.filter(status=Status.DONE).exists(), what="the batch started")
-    image = base64.b64encode(encode(render_report())).decode()
     response = ocr(api, {"image": image})
     assert response.status_code == 200 and response.json()["success"] is True
     # The single worker took the request's page next: the batch had pages still waiting.

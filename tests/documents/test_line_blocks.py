@@ -17,7 +17,8 @@ from tests.pages import encode, render_report
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_lines_are_saved_with_their_block_and_everyone_reads_it(user, api):
+def test_lines_are_saved_with_their_block_and_everyone_reads_it(make_cluster, user, api):
+    # The test is the worker: its queue is one no cluster reads (make_cluster, none started).
     upload = SimpleUploadedFile("report.png", encode(render_report()))
     document = uploads.document_create(owner=user, upload=upload, pipeline="structure")
     page = Page.objects.get(document=document)

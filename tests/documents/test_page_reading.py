@@ -17,6 +17,12 @@ from tests.pages import ENGLISH_LINES, encode, render_lines
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def _queue_of_its_own(make_cluster):
+    """The test is the worker: its messages go to a queue no cluster reads (a cluster left
+    running by an earlier test would take the page first)."""
+
+
 def _read_the_waiting_page() -> Page:
     page = Page.objects.get(status=Status.QUEUED)
     tasks.ocr_page(page.pk, str(page.token))
