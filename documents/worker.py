@@ -156,7 +156,8 @@ def page_result_save(
     Block.objects.filter(page=page).delete()  # tables and cells go with their blocks
     Table.objects.filter(page=page).delete()
     corrections.carry_forward(page, *_results_create(page, result))
-    OcrRun.objects.filter(pk=_run_id(page), engine_info={}).update(engine_info=engine_info)
+    if page.run is not None and not page.run.engine_info:  # the run's first page records it
+        OcrRun.objects.filter(pk=page.run.pk).update(engine_info=engine_info)
     run_count(page, failed=False, seconds=result.timings.get("total", 0.0))
     return True
 

@@ -78,12 +78,15 @@ def _blocks(page: Page, lines: list[Line]) -> tuple[ExportBlock, ...]:
     blocks = list(page.blocks.all())
     tables = list(page.tables.all())
     table_of = {t.block_id: t for t in tables if t.block_id is not None}
+    lines_of: dict[int | None, list[Line]] = {}  # by the block they were saved with
+    for line in lines:
+        lines_of.setdefault(line.block_id, []).append(line)
     result = [
         ExportBlock(
             order=block.order,
             label=block.label,
             box=_box(block.box),
-            text=block_text(block, [ln for ln in lines if ln.block_id == block.pk]),
+            text=block_text(block, lines_of.get(block.pk, [])),
             table=_table(table_of[block.pk]) if block.pk in table_of else None,
             engine_text=_corrected(block.content, block.corrected_content),
         )
@@ -96,7 +99,7 @@ def _blocks(page: Page, lines: list[Line]) -> tuple[ExportBlock, ...]:
         if table.block_id is None:
             result.append(ExportBlock(order, "table", _box(table.box), "", _table(table)))
             order += 1
-    loose = [ln for ln in lines if ln.block_id is None]
+    loose = lines_of.get(None, [])
     if loose:
         text = "\n".join(ln.effective_text for ln in loose)
         result.append(ExportBlock(order, "text", union([ln.box for ln in loose]), text))
